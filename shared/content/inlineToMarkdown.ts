@@ -1,0 +1,203 @@
+/**
+ * Inline items to markdown: the text of one paragraph or heading.
+ *
+ * Markdown cannot say everything a rich-text editor can: `**` does not open emphasis after a letter
+ * when punctuation follows (`a**.b**`), adjacent delimiters can pair up differently than meant, and so
+ * on. Rather than encode every such rule, each result is read back with the same lexer the import uses;
+ * when it does not read back as the content it was made from, marks that cannot be written are left out
+ * one at a time (the text always stays). Export then import is therefore exact up to those marks, and
+ * exporting again gives the same markdown.
+ */
+
+import type { Token, Tokens } from 'marked'
+import { autolink, codeSpan, escapeText, linkDestination, type EscapeMode } from './escapeMarkdown.ts'
+import { inlineTokensToItems } from './inlineFromMarkdown.ts'
+import {
+  delimiterMarkNames,
+  markNames,
+  normalizeInline,
+  sameInlineItems,
+  type InlineItem,
+  type InlineMarks,
+  type InlineTextItem
+} from './inlineContent.ts'
+import { lexMarkdown } from './markdownLexer.ts'
+
+export type TextBlockKind = 'paragraph' | 'heading'
+
+export function inlineToMarkdown(items: readonly InlineItem[], block: TextBlockKind): string {
+  const content = normalizeInline(items, { allowBreaks: block === 'paragraph' })
+  if (content.length === 0) return ''
+  for (const mode of ['readable', 'paranoid'] as const) {
+    const full = render(content, mode, block)
+    if (readsBackAs(full, content, block)) return full
+    const reduced = renderWithWritableMarks(content, mode, block)
+    if (reduced !== null) return reduced
+  }
+  return render(withSpans(content, []), 'paranoid', block)
+}
+
+type DelimiterMark = { name: (typeof delimiterMarkNames)[number] } | { name: 'link'; href: string }
+
+const openers: Record<DelimiterMark['name'], string> = { link: '[', bold: '**', italic: '*', strike: '~~' }
+const nestingOrder: DelimiterMark['name'][] = ['link', 'bold', 'italic', 'strike']
+
+function render(items: readonly InlineItem[], mode: EscapeMode, block: TextBlockKind): string {
+  const multiline = items.some((item) => item.kind === 'break')
+  const open: DelimiterMark[] = []
+  let out = ''
+  let lineStarted = false
+  const closeDownTo = (depth: number) => {
+    while (open.length > depth) {
+      const mark = open.pop() as DelimiterMark
+      out += mark.name === 'link' ? `](${linkDestination(mark.href)})` : openers[mark.name]
+    }
+  }
+  items.forEach((item, index) => {
+    if (item.kind === 'break') {
+      closeDownTo(0)
+      out += '\\\n'
+      lineStarted = false
+      return
+    }
+    const asAutolink = autolinkAt(items, index)
+    const wanted = delimiterMarks(item.marks, asAutolink !== null)
+    let keep = 0
+    while (keep < open.length && wanted.some((mark) => sameDelimiter(mark, open[keep] as DelimiterMark))) keep++
+    closeDownTo(keep)
+    // Marks that go on longer open first, so they enclose the shorter ones.
+    const toOpen = wanted
+      .filter((mark) => !open.some((o) => sameDelimiter(o, mark)))
+      .sort((a, b) => extent(items, index, b) - extent(items, index, a) || nestingOrder.indexOf(a.name) - nestingOrder.indexOf(b.name))
+    for (const mark of toOpen) {
+      out += openers[mark.name]
+      open.push(mark)
+      lineStarted = true
+    }
+    if (asAutolink !== null) out += asAutolink
+    else if (item.marks.code) out += codeSpan(item.text)
+    else out += escapeText(item.text, { mode, atLineStart: !lineStarted, multiline })
+    lineStarted = true
+  })
+  closeDownTo(0)
+  return block === 'heading' ? protectClosingHashes(out) : out
+}
+
+function delimiterMarks(marks: InlineMarks, linkWrittenAsAutolink: boolean): DelimiterMark[] {
+  const out: DelimiterMark[] = []
+  if (marks.link !== undefined && !linkWrittenAsAutolink) out.push({ name: 'link', href: marks.link })
+  for (const name of delimiterMarkNames) if (marks[name]) out.push({ name })
+  return out
+}
+
+function sameDelimiter(a: DelimiterMark, b: DelimiterMark): boolean {
+  if (a.name === 'link' || b.name === 'link') return a.name === b.name && (a as { href: string }).href === (b as { href: string }).href
+  return a.name === b.name
+}
+
+function hasDelimiter(item: InlineItem | undefined, mark: DelimiterMark): boolean {
+  if (item?.kind !== 'text') return false
+  return mark.name === 'link' ? item.marks.link === mark.href : item.marks[mark.name] === true
+}
+
+/** How many items, from `index` on, carry `mark` without a gap. */
+function extent(items: readonly InlineItem[], index: number, mark: DelimiterMark): number {
+  let end = index
+  while (hasDelimiter(items[end], mark)) end++
+  return end - index
+}
+
+/** A link item that is a whole link showing its own address, written `<https://...>`. */
+function autolinkAt(items: readonly InlineItem[], index: number): string | null {
+  const item = items[index]
+  if (item?.kind !== 'text' || item.marks.link === undefined || item.marks.code) return null
+  const link: DelimiterMark = { name: 'link', href: item.marks.link }
+  if (hasDelimiter(items[index - 1], link) || hasDelimiter(items[index + 1], link)) return null
+  return autolink(item.text, item.marks.link)
+}
+
+/** A heading's trailing `#`s would be read as its closing sequence. */
+function protectClosingHashes(markdown: string): string {
+  const trailing = /#+$/.exec(markdown)
+  return trailing === null ? markdown : markdown.slice(0, trailing.index) + '\\' + markdown.slice(trailing.index)
+}
+
+function readsBackAs(markdown: string, expected: readonly InlineItem[], block: TextBlockKind): boolean {
+  const source = block === 'heading' ? '# ' + markdown : markdown
+  let tokens: Token[]
+  try {
+    tokens = lexMarkdown(source).filter((token) => token.type !== 'space')
+  } catch {
+    return false
+  }
+  const token = tokens[0]
+  if (tokens.length !== 1 || token?.type !== block) return false
+  const parsed = inlineTokensToItems((token as Tokens.Paragraph | Tokens.Heading).tokens)
+  return sameInlineItems(normalizeInline(parsed, { allowBreaks: block === 'paragraph' }), expected)
+}
+
+/** One mark over a run of neighbouring items. */
+interface MarkSpan {
+  name: (typeof markNames)[number]
+  from: number
+  to: number
+}
+
+/** Keeps each mark span that can be written alongside the spans kept before it. */
+function renderWithWritableMarks(content: readonly InlineItem[], mode: EscapeMode, block: TextBlockKind): string | null {
+  const kept: MarkSpan[] = []
+  let best: string | null = null
+  const attempt = (spans: MarkSpan[]) => {
+    const candidate = withSpans(content, spans)
+    const markdown = render(candidate, mode, block)
+    return readsBackAs(markdown, candidate, block) ? markdown : null
+  }
+  best = attempt(kept)
+  if (best === null) return null
+  for (const span of markSpans(content)) {
+    const markdown = attempt([...kept, span])
+    if (markdown !== null) {
+      kept.push(span)
+      best = markdown
+    }
+  }
+  return best
+}
+
+function markSpans(items: readonly InlineItem[]): MarkSpan[] {
+  const spans: MarkSpan[] = []
+  for (const name of markNames) {
+    let index = 0
+    while (index < items.length) {
+      const value = markValue(items[index], name)
+      if (value === undefined) {
+        index++
+        continue
+      }
+      let to = index
+      while (markValue(items[to + 1], name) === value) to++
+      spans.push({ name, from: index, to })
+      index = to + 1
+    }
+  }
+  return spans.sort((a, b) => a.from - b.from)
+}
+
+function markValue(item: InlineItem | undefined, name: (typeof markNames)[number]): string | true | undefined {
+  return item?.kind === 'text' ? item.marks[name] : undefined
+}
+
+/** The content with only the marks of `spans`, normalized again (neighbours may now merge). */
+function withSpans(content: readonly InlineItem[], spans: readonly MarkSpan[]): InlineItem[] {
+  const items = content.map((item, index): InlineItem => {
+    if (item.kind === 'break') return item
+    const marks: InlineMarks = {}
+    for (const span of spans) {
+      if (index < span.from || index > span.to) continue
+      if (span.name === 'link') marks.link = item.marks.link as string
+      else marks[span.name] = true
+    }
+    return { kind: 'text', text: item.text, marks } satisfies InlineTextItem
+  })
+  return normalizeInline(items, { allowBreaks: true })
+}
