@@ -93,7 +93,7 @@ export class RoomWriter {
 
   /** Resolves when everything queued so far is stored (after a compaction, when `compact` is set), or the writer stops. */
   async flush({ compact = false } = {}): Promise<void> {
-    if (compact && this.entries > 1) {
+    if (compact && this.entries + this.queue.length > 1) {
       this.compactRequested = true
       this.startWriting()
     }

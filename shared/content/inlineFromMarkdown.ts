@@ -3,7 +3,7 @@
  * checkboxes) stays as its markdown source text, so nothing written is lost.
  */
 
-import type { MarkedToken, Token } from 'marked'
+import type { MarkedToken, Token, Tokens } from 'marked'
 import { decodeCharacterReferences } from './htmlEntities.ts'
 import { cleanMarks, type InlineItem, type InlineMarks } from './inlineContent.ts'
 
@@ -49,13 +49,13 @@ export function inlineTokensToItems(tokens: readonly Token[], marks: InlineMarks
         text(softBreaksToSpaces(token.raw))
         break
       default:
-        out.push(...unknownTokenToItems(generic, marks))
+        out.push(...unknownTokenToItems(generic as Tokens.Generic, marks))
     }
   }
   return out
 }
 
-function unknownTokenToItems(token: Token, marks: InlineMarks): InlineItem[] {
+function unknownTokenToItems(token: Tokens.Generic, marks: InlineMarks): InlineItem[] {
   if (Array.isArray(token.tokens) && token.tokens.length > 0) return inlineTokensToItems(token.tokens, marks)
   const raw = typeof token.raw === 'string' ? token.raw : ''
   return raw === '' ? [] : [{ kind: 'text', text: softBreaksToSpaces(raw), marks: cleanMarks(marks) }]

@@ -38,6 +38,13 @@ const maxDepth = 40
 
 function tokensToBlocks(tokens: readonly Token[], depth: number): Block[] {
   const blocks: Block[] = []
+  // A task item's box comes as a token of its own, before the item's text: it joins that text.
+  let checkbox: InlineItem[] = []
+  const textBlock = (items: InlineItem[]): Block => {
+    const content = normalizeInline([...checkbox, ...items], { allowBreaks: true })
+    checkbox = []
+    return { type: 'paragraph', content }
+  }
   for (const generic of tokens) {
     if (depth >= maxDepth) {
       blocks.push(...plainTextToBlocks(generic.raw))
@@ -49,11 +56,11 @@ function tokensToBlocks(tokens: readonly Token[], depth: number): Block[] {
       case 'def': // a link reference definition: its link was resolved where it is used
         break
       case 'paragraph':
-        blocks.push(paragraph(inlineTokensToItems(token.tokens)))
+        blocks.push(textBlock(inlineTokensToItems(token.tokens)))
         break
       case 'text':
         // A tight list item's text.
-        blocks.push(paragraph(token.tokens !== undefined ? inlineTokensToItems(token.tokens) : textItems(token.text)))
+        blocks.push(textBlock(token.tokens !== undefined ? inlineTokensToItems(token.tokens) : textItems(token.text)))
         break
       case 'heading':
         blocks.push({ type: 'heading', level: toHeadingLevel(token.depth), content: normalizeInline(inlineTokensToItems(token.tokens), { allowBreaks: false }) })
@@ -70,6 +77,9 @@ function tokensToBlocks(tokens: readonly Token[], depth: number): Block[] {
       case 'hr':
         blocks.push({ type: 'horizontalRule' })
         break
+      case 'checkbox':
+        checkbox = textItems(token.checked ? '[x] ' : '[ ] ')
+        break
       case 'table':
         blocks.push(...tableToParagraphs(token))
         break
@@ -77,9 +87,10 @@ function tokensToBlocks(tokens: readonly Token[], depth: number): Block[] {
         blocks.push(...plainTextToBlocks(token.text))
         break
       default:
-        blocks.push(...unknownBlockToBlocks(generic))
+        blocks.push(...unknownBlockToBlocks(generic as Tokens.Generic))
     }
   }
+  if (checkbox.length > 0) blocks.push(textBlock([]))
   return blocks
 }
 
@@ -127,7 +138,7 @@ function tableToParagraphs(token: Tokens.Table): Block[] {
   })
 }
 
-function unknownBlockToBlocks(token: Token): Block[] {
+function unknownBlockToBlocks(token: Tokens.Generic): Block[] {
   if (Array.isArray(token.tokens) && token.tokens.length > 0) return [paragraph(inlineTokensToItems(token.tokens))]
   return plainTextToBlocks(typeof token.raw === 'string' ? token.raw : '')
 }

@@ -106,7 +106,7 @@ describe('waitForAgreement', () => {
     doc.getArray('items').push(['x'])
     const before = server.state.step1Received
     const agreement = tracked(sync.waitForAgreement())
-    await server.until(() => server.state.step1Received === before + 1)
+    await server.until(() => server.state.step1Received >= before + 1)
     // The server has the barrier step 1 but has not answered it.
     await new Promise((resolve) => setImmediate(resolve))
     expect(agreement.settled).toBe(false)
@@ -127,7 +127,7 @@ describe('waitForAgreement', () => {
     server.state.hold = true
     const before = server.state.step1Received
     const agreement = tracked(sync.waitForAgreement())
-    await server.until(() => server.state.step1Received === before + 1)
+    await server.until(() => server.state.step1Received >= before + 1)
     server.state.hold = false
     server.dropAll()
     // The reconnect sends y-websocket's step 1 and then a new barrier step 1; both are answered.

@@ -93,6 +93,29 @@ describe('WorkspaceSync against the sync server', () => {
     expect(texts(docB)).toEqual(texts(docA))
   })
 
+  it('syncs many docs of one workspace without leaking process listeners', async () => {
+    const server = await startServer(await tempDir())
+    const { workspaceId, token } = await workspaceOn(server)
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on('warning', onWarning)
+    cleanups.push(() => process.off('warning', onWarning))
+    const exitListeners = process.listenerCount('exit')
+    const sync = makeSync(server.url, token, workspaceId)
+    const docs = Array.from({ length: 25 }, () => new Y.Doc())
+    docs.forEach((doc, i) => {
+      doc.getMap('m').set('i', i)
+      sync.attach(`${workspaceId}/channel/${newId('ch')}`, doc)
+    })
+    await sync.waitForAgreement()
+    expect(sync.status).toBe('synced')
+    expect(process.listenerCount('exit')).toBe(exitListeners)
+    for (const name of sync.names.slice(0, 5)) sync.detach(name)
+    expect(sync.names).toHaveLength(20)
+    await sync.waitForAgreement()
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([])
+  })
+
   it('goes offline, connecting, syncing, synced; offline when the server stops; synced again after a restart, merging offline edits', async () => {
     const dataDir = await tempDir()
     let server = await startServer(dataDir)

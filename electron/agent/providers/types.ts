@@ -118,6 +118,8 @@ export interface ConnectionCheck {
   ok: true
   /** Model ids the endpoint offers, when it lists them. */
   models?: string[]
+  /** Something to fix soon, e.g. the model reaches end of life (models.ts). */
+  warning?: string
 }
 
 export interface ModelProvider {

@@ -66,7 +66,7 @@ export const messageCommands: Command<CliContext>[] = [
           for (const item of event.changes.added) for (const record of item.content.getContent() as Array<{ id: string }>) show(getMessage(lease.doc, record.id))
         }
         messages.observe(onMessages)
-        if (!context.json) context.io.stderr(`watching #${channel.name}; Ctrl+C to stop\n`)
+        context.io.stderr(`watching #${channel.name}; Ctrl+C to stop\n`)
         await context.io.interrupted
         messages.unobserve(onMessages)
       } finally {

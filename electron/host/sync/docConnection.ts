@@ -74,6 +74,9 @@ export class DocConnection {
       resyncInterval: -1,
       connect: false
     })
+    // y-websocket adds a process 'exit' listener per provider (to clear our awareness, which an exiting
+    // process cannot send anyway); with more than ten docs attached Node would warn of a leak.
+    if (typeof process !== 'undefined') process.off('exit', this.#provider._exitHandler)
     this.#wrapSyncHandler()
     this.#provider.on('status', ({ status }) => {
       if (status === 'connected') this.#connected()
@@ -100,8 +103,8 @@ export class DocConnection {
       const epoch = this.#epoch
       const target = this.#sendStep1()
       if (target === null) continue
-      await this.#until(() => this.#epoch !== epoch || !this.#open || this.#step2Received >= 1, signal)
-      if (this.#epoch === epoch && this.#step2Received >= 1) return
+      await this.#until(() => this.#epoch !== epoch || !this.#open || this.#step2Received >= target, signal)
+      if (this.#epoch === epoch && this.#step2Received >= target) return
     }
   }
 

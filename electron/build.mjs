@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Builds what Electron runs: the main process and the preload, bundled by esbuild into dist/electron
+// (CommonJS, because a sandboxed preload must be), and with --renderer the React renderer by Vite into
+// dist/renderer. `npm start` runs this first; `npm run build` runs all of it.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+const only = process.argv.slice(2)
+const wants = (part) => only.length === 0 || only.includes(`--${part}`)
+
+if (wants('main')) {
+  await build({
+    entryPoints: { main: path.join(root, 'electron/main.ts'), preload: path.join(root, 'electron/preload.ts') },
+    outdir: path.join(root, 'dist/electron'),
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    // Electron is provided at run time; classic-level loads its native prebuild from node_modules.
+    external: ['electron', 'classic-level'],
+    logLevel: 'warning'
+  })
+  console.log('built dist/electron/main.cjs and preload.cjs')
+}
+
+if (wants('renderer') && existsSync(path.join(root, 'renderer/index.html'))) {
+  const { build: viteBuild } = await import('vite')
+  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' })
+  console.log('built dist/renderer')
+}

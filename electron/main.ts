@@ -1,0 +1,72 @@
+/**
+ * The Electron entry: the only file (with preload.ts) that imports `electron`. It starts the Host (the
+ * Electron-free core in electron/host/) on this device's data directory and shows the renderer in a
+ * sandboxed window. The full window, menus and the bridge come with the desktop app (docs/architecture.md).
+ */
+import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { createLogger } from '../shared/log.ts'
+import { resolveDataDirectory } from './host/dataDirectory.ts'
+import { Host } from './host/host.ts'
+
+const log = createLogger({ scope: 'main' })
+const rendererDirectory = path.join(__dirname, '..', 'renderer')
+
+// The renderer is served from this privileged scheme, never from file://.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+
+if (!app.requestSingleInstanceLock()) app.quit()
+
+let host: Host | null = null
+
+async function start(): Promise<void> {
+  host = await Host.open({ dataDir: resolveDataDirectory(process.env.COMMONS_DATA), source: 'ui', log, backgroundSync: true })
+  protocol.handle('app', (request) => {
+    const requested = decodeURIComponent(new URL(request.url).pathname)
+    const file = path.normalize(path.join(rendererDirectory, requested === '/' ? 'index.html' : requested))
+    if (!file.startsWith(rendererDirectory)) return new Response('not found', { status: 404 })
+    return net.fetch(pathToFileURL(file).toString())
+  })
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false))
+  if (!existsSync(path.join(rendererDirectory, 'index.html'))) {
+    dialog.showErrorBox('Commons', 'The renderer has not been built. Run `npm run build`, then `npm start`.')
+    app.quit()
+    return
+  }
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Commons',
+    webPreferences: { preload: path.join(__dirname, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true }
+  })
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  window.webContents.on('will-navigate', (event) => event.preventDefault())
+  await window.loadURL('app://commons/')
+}
+
+app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())
+app.on('window-all-closed', () => app.quit())
+app.on('will-quit', (event) => {
+  if (host === null) return
+  event.preventDefault()
+  const closing = host
+  host = null
+  closing
+    .close()
+    .catch((error: unknown) => log.error('closing the host failed', { error }))
+    .finally(() => app.exit(0))
+})
+
+app
+  .whenReady()
+  .then(start)
+  .catch((error: unknown) => {
+    log.error('Commons could not start', { error })
+    dialog.showErrorBox('Commons could not start', error instanceof Error ? error.message : String(error))
+    app.exit(1)
+  })
