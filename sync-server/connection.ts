@@ -23,7 +23,7 @@ export interface ConnectionIdentity {
 export interface ConnectionOptions {
   maxMessagesPerSecond: number
   idleTimeoutMs: number
-  /** Close (1013) when this many bytes wait unsent: a client that reads too slowly must resync. */
+  /** Close (1013) when this many bytes wait to be sent (a client that reads too slowly must resync), or wait for the room to load. */
   maxBufferedBytes: number
   metrics: SyncMetrics
   logger: Logger
@@ -50,15 +50,24 @@ export class SyncConnection implements RoomPeer {
   private room: Room | undefined
   /** Messages received before the room was joined. */
   private waiting: Buffer[] = []
+  private waitingBytes = 0
   private closing = false
   private reading = true
   private readonly bucket: TokenBucket
   private lastReceived = performance.now()
   private idleTimer: NodeJS.Timeout | undefined
   private readonly closeListeners: Array<() => void> = []
+  private readonly received: Record<MessageKind, { inc(amount?: number): void }>
 
   constructor(private readonly ws: WebSocket, readonly identity: ConnectionIdentity, private readonly options: ConnectionOptions) {
     this.bucket = new TokenBucket(options.maxMessagesPerSecond, options.maxMessagesPerSecond * 2)
+    const { messagesReceived } = options.metrics
+    this.received = {
+      sync: messagesReceived.with({ type: 'sync' }),
+      awareness: messagesReceived.with({ type: 'awareness' }),
+      query_awareness: messagesReceived.with({ type: 'query_awareness' }),
+      other: messagesReceived.with({ type: 'other' })
+    }
     ws.on('message', (data, isBinary) => this.receive(data, isBinary))
     ws.on('error', (error: Error & { code?: string }) => {
       // `ws` has already closed the socket (1009 for an oversize frame, 1002 for a broken frame).
@@ -83,6 +92,7 @@ export class SyncConnection implements RoomPeer {
     this.room = room
     const waiting = this.waiting
     this.waiting = []
+    this.waitingBytes = 0
     for (const data of waiting) {
       if (!this.isOpen || !this.reading) break
       this.handle(data)
@@ -133,8 +143,16 @@ export class SyncConnection implements RoomPeer {
       this.close(CloseCode.malformed, 'malformed message: text frames are not part of the protocol')
       return
     }
-    if (this.room === undefined) this.waiting.push(bytes)
-    else this.handle(bytes)
+    if (this.room !== undefined) {
+      this.handle(bytes)
+      return
+    }
+    this.waitingBytes += bytes.byteLength
+    if (this.waitingBytes > this.options.maxBufferedBytes) {
+      this.close(CloseCode.slowConsumer, 'too much sent before the room finished loading; reconnect')
+      return
+    }
+    this.waiting.push(bytes)
   }
 
   private handle(data: Buffer): void {
@@ -143,11 +161,11 @@ export class SyncConnection implements RoomPeer {
     try {
       message = decodeClientMessage(data)
     } catch (error) {
-      this.options.metrics.messagesReceived.incWith({ type: 'other' })
+      this.received.other.inc()
       this.close(CloseCode.malformed, `malformed message: ${(error as Error).message}`)
       return
     }
-    this.options.metrics.messagesReceived.incWith({ type: messageKinds[message.type] })
+    this.received[messageKinds[message.type]].inc()
     try {
       room.handle(this, message)
     } catch (error) {

@@ -41,10 +41,24 @@ export class Counter<L extends string = never> implements Metric {
   }
 
   incWith(labels: Record<L, string>, amount = 1): void {
+    this.entry(labels).value += amount
+  }
+
+  /** The counter of one label set, for hot paths that should not look it up on every event. */
+  with(labels: Record<L, string>): { inc(amount?: number): void } {
+    const entry = this.entry(labels)
+    return {
+      inc: (amount = 1) => {
+        entry.value += amount
+      }
+    }
+  }
+
+  private entry(labels: Labels): { labels: Labels; value: number } {
     const key = JSON.stringify(labels)
-    const entry = this.values.get(key)
-    if (entry === undefined) this.values.set(key, { labels, value: amount })
-    else entry.value += amount
+    let entry = this.values.get(key)
+    if (entry === undefined) this.values.set(key, (entry = { labels, value: 0 }))
+    return entry
   }
 
   get(labels: Partial<Record<L, string>> = {}): number {

@@ -41,7 +41,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
     refuseUpgrade(socket, error)
   }
 
-  return (req, socket, head) => {
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', (error) => logger.debug('socket error before upgrade', { error }))
     if (deps.isShuttingDown()) return refuse(socket, 'shutting_down', new HttpError(503, 'the server is shutting down', 'reconnect in a moment'))
 
@@ -90,7 +90,21 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
           logger.error('loading a room failed', { room: room.room, error })
           connection.close(CloseCode.internalError, 'the server cannot load this room; reconnect later')
         }
-      )
+      ).catch((error: unknown) => {
+        metrics.errors.incWith({ kind: 'connection' })
+        logger.error('joining a room failed', { room: room.room, error })
+        connection.close(CloseCode.internalError, 'internal error; reconnect')
+      })
     })
+  }
+
+  return (req, socket, head) => {
+    try {
+      handleUpgrade(req, socket, head)
+    } catch (error) {
+      metrics.errors.incWith({ kind: 'upgrade' })
+      logger.error('handling an upgrade failed', { error })
+      refuseUpgrade(socket, new HttpError(500, 'internal error', 'retry; if it persists, see the server log'))
+    }
   }
 }

@@ -51,7 +51,9 @@ export async function runCommandLine(argv: readonly string[], io: Io): Promise<n
   try {
     const selected = selectCommand(commands, argv)
     if (selected === null) {
-      io.stderr(`error: unknown command "${argv.filter((word) => !word.startsWith('-')).slice(0, 2).join(' ')}"\nhint: run \`commons --help\` for the list\n`)
+      const firstFlag = argv.findIndex((word) => word.startsWith('-'))
+      const words = (firstFlag === -1 ? argv : argv.slice(0, firstFlag)).slice(0, 2).join(' ')
+      io.stderr(`error: unknown command "${words}"\nhint: run \`commons --help\` for the list\n`)
       return exitCodes.usage
     }
     if (selected.args.values.help === true) {

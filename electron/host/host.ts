@@ -23,6 +23,8 @@ export interface HostOptions {
   log?: Logger
   /** Keep joined channels open and syncing in the background (the desktop app). */
   backgroundSync?: boolean
+  /** How long a doc nobody holds stays open (default a minute). */
+  closeUnusedDocsAfterMs?: number
   /** Makes the sync client of a workspace; tests pass their own. */
   createSync?: (options: { serverUrl: string; token: string; workspaceId: string; log: Logger }) => DocSync
 }
@@ -54,7 +56,7 @@ export class Host {
   static async open(options: HostOptions): Promise<Host> {
     const log = options.log ?? createLogger({ scope: 'host' })
     const device = await DeviceStore.open({ directory: options.dataDir, log })
-    const docs = await DocStore.open({ directory: path.join(options.dataDir, 'docs'), log })
+    const docs = await DocStore.open({ directory: options.dataDir, log })
     docs.on('error', (error) => log.error('a write to the device store failed', { error }))
     return new Host(options.dataDir, device, docs, new BlobStore(path.join(options.dataDir, 'blobs')), options, log)
   }
@@ -175,7 +177,8 @@ export class Host {
         sync,
         source: this.options.source,
         log: this.log,
-        backgroundSync: this.options.backgroundSync ?? false
+        backgroundSync: this.options.backgroundSync ?? false,
+        ...(this.options.closeUnusedDocsAfterMs !== undefined ? { closeUnusedDocsAfterMs: this.options.closeUnusedDocsAfterMs } : {})
       })
       this.#sessions.set(workspaceId, session)
       session.catch(() => this.#sessions.delete(workspaceId))

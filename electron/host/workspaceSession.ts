@@ -125,6 +125,11 @@ export class WorkspaceSession extends EventEmitter<SessionEvents> {
     return rootCollections(this.root).meta.get('id') !== undefined
   }
 
+  /** The names of the docs open right now (the root doc, joined channels kept for sync, docs in use). */
+  get openDocNames(): string[] {
+    return this.#docs.openNames
+  }
+
   /** Runs `change` with the root doc and a channel's doc, opened for the time it runs. */
   async withChannel<T>(channelId: string, change: (docs: ChannelDocs) => T | Promise<T>): Promise<T> {
     const lease = await this.#docs.lease(channelDocName(this.id, channelId))

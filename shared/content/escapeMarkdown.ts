@@ -16,6 +16,8 @@ export interface TextContext {
   atLineStart: boolean
   /** The block spans several lines, so a `|` could start a table. */
   multiline: boolean
+  /** The text is a link's text: marked misses a link whose text holds `\[a\](b)` with bare parentheses. */
+  insideLink: boolean
 }
 
 const alwaysEscaped = new Set(['\\', '`', '*', '[', ']', '~'])
@@ -53,6 +55,9 @@ function needsEscape(text: string, index: number, context: TextContext): boolean
       return index + 1 < text.length && !/\s/.test(text[index + 1] as string)
     case '|':
       return context.multiline
+    case '(':
+    case ')':
+      return context.insideLink
     case '&':
       return startsCharacterReference(text, index)
     case ':':
@@ -96,11 +101,23 @@ export function linkDestination(href: string): string {
   return safeAmpersands.replace(/[\\()]/g, '\\$&')
 }
 
-/** `<https://example.com>` when a link shows its own address and reads back the same way. */
-export function autolink(text: string, href: string): string | null {
+export type AutolinkStyle = 'angle' | 'bare'
+
+/**
+ * A link that shows its own address, written as markdown's `<https://example.com>` or as GitHub's bare
+ * `https://example.com`; null when the link is not of that kind.
+ */
+export function autolink(text: string, href: string, style: AutolinkStyle): string | null {
   if (href.includes('&')) return null
-  if (text === href && /^[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s\x00-\x1f<>]*$/.test(href)) return `<${href}>`
-  if (href === 'mailto:' + text && /^[a-zA-Z0-9.!#$%'*+/=?_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+$/.test(text)) return `<${text}>`
+  const isEmail = href === 'mailto:' + text
+  if (style === 'angle') {
+    if (text === href && /^[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s\x00-\x1f<>]*$/.test(href)) return `<${href}>`
+    if (isEmail && /^[a-zA-Z0-9.!#$%'*+/=?_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+$/.test(text)) return `<${text}>`
+    return null
+  }
+  if (text === href && /^(?:https?|ftp):\/\/[^\s<]+$/i.test(href)) return text
+  if (href === 'http://' + text && /^www\.[^\s<]+$/.test(text)) return text
+  if (isEmail && /^[A-Za-z0-9._+-]+@[a-zA-Z0-9_-]+(?:\.[a-zA-Z0-9_-]*[a-zA-Z0-9])+$/.test(text)) return text
   return null
 }
 

@@ -51,19 +51,14 @@ export interface NormalizeOptions {
   allowBreaks: boolean
 }
 
-interface MarkedChar {
-  char: string
-  marks: InlineMarks
-}
-
-const lineEdgeWhitespace = /[ \t]/
-const anyWhitespace = /\s/
+// marked trims lines with String#trim, which takes any Unicode whitespace (a no-break space too).
+const whitespace = /\s/
 
 /**
  * The canonical form of inline content: the part of it that markdown can say, and only one way.
  *
  * - newlines inside text become hard breaks (or spaces where breaks are not allowed);
- * - spaces and tabs at the start and end of each line go (markdown drops them), except inside inline code;
+ * - whitespace at the start and end of each line goes (markdown drops it), except inside inline code;
  * - bold, italic and strike never start or end with whitespace (`** a**` is not emphasis in markdown);
  * - hard breaks at the end go (a trailing `\` is a literal backslash in markdown);
  * - neighbouring items with the same marks merge.
@@ -71,78 +66,118 @@ const anyWhitespace = /\s/
  * Import and export both normalize, so the two directions agree, and normalizing twice changes nothing.
  */
 export function normalizeInline(items: readonly InlineItem[], options: NormalizeOptions): InlineItem[] {
-  const lines = splitLines(items, options.allowBreaks)
   const out: InlineItem[] = []
-  lines.forEach((line, index) => {
+  splitLines(items, options.allowBreaks).forEach((line, index) => {
     if (index > 0) out.push({ kind: 'break' })
-    out.push(...mergeChars(expelWhitespaceFromMarks(trimLine(line))))
+    let segments = trimLine(line)
+    for (const mark of delimiterMarkNames) segments = expelWhitespace(segments, mark)
+    out.push(...mergeNeighbours(segments))
   })
   while (out.at(-1)?.kind === 'break') out.pop()
   return out
 }
 
-function splitLines(items: readonly InlineItem[], allowBreaks: boolean): MarkedChar[][] {
-  const lines: MarkedChar[][] = [[]]
+function splitLines(items: readonly InlineItem[], allowBreaks: boolean): InlineTextItem[][] {
+  const lines: InlineTextItem[][] = [[]]
+  const current = () => lines[lines.length - 1] as InlineTextItem[]
   const newLine = () => {
     if (allowBreaks) lines.push([])
-    else lines.at(-1)?.push({ char: ' ', marks: {} })
+    else current().push({ kind: 'text', text: ' ', marks: {} })
   }
   for (const item of items) {
     if (item.kind === 'break') {
       newLine()
       continue
     }
-    const text = item.text.replace(/\r\n?/g, '\n')
-    for (const char of text) {
-      if (char === '\n') newLine()
-      else lines.at(-1)?.push({ char, marks: item.marks })
-    }
+    item.text
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .forEach((part, index) => {
+        if (index > 0) newLine()
+        if (part !== '') current().push({ kind: 'text', text: part, marks: cleanMarks(item.marks) })
+      })
   }
   return lines
 }
 
-function trimLine(line: MarkedChar[]): MarkedChar[] {
-  const trimmable = (c: MarkedChar) => lineEdgeWhitespace.test(c.char) && c.marks.code === undefined
-  let start = 0
-  let end = line.length
-  while (start < end && trimmable(line[start] as MarkedChar)) start++
-  while (end > start && trimmable(line[end - 1] as MarkedChar)) end--
-  return line.slice(start, end)
-}
-
-function expelWhitespaceFromMarks(line: MarkedChar[]): MarkedChar[] {
-  const out = line.map((c) => ({ ...c }))
-  for (const mark of delimiterMarkNames) {
-    let index = 0
-    while (index < out.length) {
-      if (out[index]?.marks[mark] === undefined) {
-        index++
-        continue
-      }
-      let end = index
-      while (end < out.length && out[end]?.marks[mark] !== undefined) end++
-      let first = index
-      let last = end - 1
-      while (first <= last && anyWhitespace.test((out[first] as MarkedChar).char)) dropMark(out[first++], mark)
-      while (last >= first && anyWhitespace.test((out[last] as MarkedChar).char)) dropMark(out[last--], mark)
-      index = end
+function trimLine(line: readonly InlineTextItem[]): InlineTextItem[] {
+  const out = [...line]
+  while (out.length > 0) {
+    const first = out[0] as InlineTextItem
+    if (first.marks.code) break
+    const rest = first.text.slice(leadingWhitespace(first.text))
+    if (rest !== '') {
+      out[0] = { ...first, text: rest }
+      break
     }
+    out.shift()
+  }
+  while (out.length > 0) {
+    const last = out[out.length - 1] as InlineTextItem
+    if (last.marks.code) break
+    const rest = last.text.slice(0, last.text.length - trailingWhitespace(last.text))
+    if (rest !== '') {
+      out[out.length - 1] = { ...last, text: rest }
+      break
+    }
+    out.pop()
   }
   return out
 }
 
-function dropMark(c: MarkedChar | undefined, mark: (typeof delimiterMarkNames)[number]): void {
-  if (c === undefined) return
-  const { [mark]: _dropped, ...rest } = c.marks
-  c.marks = rest
+/** Moves whitespace at the edges of each run of `mark` out of the mark. */
+function expelWhitespace(line: readonly InlineTextItem[], mark: (typeof delimiterMarkNames)[number]): InlineTextItem[] {
+  const out: InlineTextItem[] = []
+  let index = 0
+  while (index < line.length) {
+    if (!(line[index] as InlineTextItem).marks[mark]) {
+      out.push(line[index++] as InlineTextItem)
+      continue
+    }
+    let end = index
+    while (end < line.length && (line[end] as InlineTextItem).marks[mark]) end++
+    const run = line.slice(index, end)
+    const text = run.map((item) => item.text).join('')
+    const markFrom = leadingWhitespace(text)
+    const markTo = markFrom === text.length ? markFrom : text.length - trailingWhitespace(text)
+    // Split the run's items where the mark now starts and ends.
+    let offset = 0
+    for (const item of run) {
+      const from = offset
+      const to = offset + item.text.length
+      offset = to
+      const piece = (start: number, stop: number, marks: InlineMarks) => {
+        if (stop > start) out.push({ kind: 'text', text: item.text.slice(start - from, stop - from), marks })
+      }
+      const { [mark]: _dropped, ...unmarked } = item.marks
+      piece(from, Math.min(to, markFrom), unmarked)
+      piece(Math.max(from, markFrom), Math.min(to, markTo), item.marks)
+      piece(Math.max(from, markTo), to, unmarked)
+    }
+    index = end
+  }
+  return out
 }
 
-function mergeChars(line: MarkedChar[]): InlineTextItem[] {
+// Loops, not /\s+$/: a regular expression anchored at the end backtracks quadratically on long runs.
+function leadingWhitespace(text: string): number {
+  let count = 0
+  while (count < text.length && whitespace.test(text[count] as string)) count++
+  return count
+}
+
+function trailingWhitespace(text: string): number {
+  let count = 0
+  while (count < text.length && whitespace.test(text[text.length - 1 - count] as string)) count++
+  return count
+}
+
+function mergeNeighbours(line: readonly InlineTextItem[]): InlineTextItem[] {
   const out: InlineTextItem[] = []
-  for (const { char, marks } of line) {
+  for (const item of line) {
     const last = out.at(-1)
-    if (last !== undefined && sameMarks(last.marks, marks)) last.text += char
-    else out.push({ kind: 'text', text: char, marks: cleanMarks(marks) })
+    if (last !== undefined && sameMarks(last.marks, item.marks)) out[out.length - 1] = { ...last, text: last.text + item.text }
+    else out.push({ kind: 'text', text: item.text, marks: cleanMarks(item.marks) })
   }
   return out
 }

@@ -10,7 +10,7 @@
  */
 
 import type { Token, Tokens } from 'marked'
-import { autolink, codeSpan, escapeText, linkDestination, type EscapeMode } from './escapeMarkdown.ts'
+import { autolink, codeSpan, escapeText, linkDestination, type AutolinkStyle, type EscapeMode } from './escapeMarkdown.ts'
 import { inlineTokensToItems } from './inlineFromMarkdown.ts'
 import {
   delimiterMarkNames,
@@ -28,29 +28,70 @@ export type TextBlockKind = 'paragraph' | 'heading'
 export function inlineToMarkdown(items: readonly InlineItem[], block: TextBlockKind): string {
   const content = normalizeInline(items, { allowBreaks: block === 'paragraph' })
   if (content.length === 0) return ''
-  for (const mode of ['readable', 'paranoid'] as const) {
-    const full = render(content, mode, block)
-    if (readsBackAs(full, content, block)) return full
-    const reduced = renderWithWritableMarks(content, mode, block)
+  const modes = ['readable', 'paranoid'] as const
+  for (const mode of modes) {
+    for (const variant of variantsFor(content)) {
+      const markdown = render(content, { mode, ...variant }, block)
+      if (readsBackAs(markdown, content, block)) return markdown
+    }
+  }
+  // Nothing says it all: say as much as can be said.
+  for (const mode of modes) {
+    const reduced = renderWithWritableMarks(content, { mode, ...defaultVariant }, block)
     if (reduced !== null) return reduced
   }
-  return render(withSpans(content, []), 'paranoid', block)
+  return render(withSpans(content, []), { mode: 'paranoid', ...defaultVariant }, block)
 }
+
+/** Ways of writing the same marks. */
+interface Variant {
+  bold: '**' | '__'
+  italic: '*' | '_'
+  autolinks: AutolinkStyle
+}
+
+interface Style extends Variant {
+  mode: EscapeMode
+}
+
+const defaultVariant: Variant = { bold: '**', italic: '*', autolinks: 'angle' }
+
+/**
+ * Where one way of writing fails another may not: `**a***b*` does not read as bold a then italic b, but
+ * `__a__*b*` does; `x*<a@b.c>*` is no emphasis, `x*a@b.c*` is.
+ */
+function variantsFor(content: readonly InlineItem[]): Variant[] {
+  const hasEmphasis = content.some((item) => item.kind === 'text' && (item.marks.bold || item.marks.italic))
+  const hasLinks = content.some((item) => item.kind === 'text' && item.marks.link !== undefined)
+  const variants: Variant[] = []
+  for (const [bold, italic] of hasEmphasis ? emphasisPairs : emphasisPairs.slice(0, 1)) {
+    for (const autolinks of hasLinks ? autolinkStyles : autolinkStyles.slice(0, 1)) variants.push({ bold, italic, autolinks })
+  }
+  return variants
+}
+
+const emphasisPairs: Array<[Variant['bold'], Variant['italic']]> = [
+  ['**', '*'],
+  ['__', '*'],
+  ['**', '_'],
+  ['__', '_']
+]
+const autolinkStyles: AutolinkStyle[] = ['angle', 'bare']
 
 type DelimiterMark = { name: (typeof delimiterMarkNames)[number] } | { name: 'link'; href: string }
 
-const openers: Record<DelimiterMark['name'], string> = { link: '[', bold: '**', italic: '*', strike: '~~' }
 const nestingOrder: DelimiterMark['name'][] = ['link', 'bold', 'italic', 'strike']
 
-function render(items: readonly InlineItem[], mode: EscapeMode, block: TextBlockKind): string {
+function render(items: readonly InlineItem[], style: Style, block: TextBlockKind): string {
   const multiline = items.some((item) => item.kind === 'break')
+  const delimiter = (mark: DelimiterMark) => (mark.name === 'link' ? '[' : mark.name === 'strike' ? '~~' : style[mark.name])
   const open: DelimiterMark[] = []
   let out = ''
   let lineStarted = false
   const closeDownTo = (depth: number) => {
     while (open.length > depth) {
       const mark = open.pop() as DelimiterMark
-      out += mark.name === 'link' ? `](${linkDestination(mark.href)})` : openers[mark.name]
+      out += mark.name === 'link' ? `](${linkDestination(mark.href)})` : delimiter(mark)
     }
   }
   items.forEach((item, index) => {
@@ -60,7 +101,7 @@ function render(items: readonly InlineItem[], mode: EscapeMode, block: TextBlock
       lineStarted = false
       return
     }
-    const asAutolink = autolinkAt(items, index)
+    const asAutolink = autolinkAt(items, index, style.autolinks)
     const wanted = delimiterMarks(item.marks, asAutolink !== null)
     let keep = 0
     while (keep < open.length && wanted.some((mark) => sameDelimiter(mark, open[keep] as DelimiterMark))) keep++
@@ -70,17 +111,26 @@ function render(items: readonly InlineItem[], mode: EscapeMode, block: TextBlock
       .filter((mark) => !open.some((o) => sameDelimiter(o, mark)))
       .sort((a, b) => extent(items, index, b) - extent(items, index, a) || nestingOrder.indexOf(a.name) - nestingOrder.indexOf(b.name))
     for (const mark of toOpen) {
-      out += openers[mark.name]
+      // `![` would start an image.
+      if (mark.name === 'link' && endsWithUnescaped(out, '!')) out = out.slice(0, -1) + '\\!'
+      out += delimiter(mark)
       open.push(mark)
       lineStarted = true
     }
     if (asAutolink !== null) out += asAutolink
     else if (item.marks.code) out += codeSpan(item.text)
-    else out += escapeText(item.text, { mode, atLineStart: !lineStarted, multiline })
+    else out += escapeText(item.text, { mode: style.mode, atLineStart: !lineStarted, multiline, insideLink: open.some((mark) => mark.name === 'link') })
     lineStarted = true
   })
   closeDownTo(0)
   return block === 'heading' ? protectClosingHashes(out) : out
+}
+
+function endsWithUnescaped(markdown: string, char: string): boolean {
+  if (!markdown.endsWith(char)) return false
+  let backslashes = 0
+  while (markdown[markdown.length - 2 - backslashes] === '\\') backslashes++
+  return backslashes % 2 === 0
 }
 
 function delimiterMarks(marks: InlineMarks, linkWrittenAsAutolink: boolean): DelimiterMark[] {
@@ -107,19 +157,20 @@ function extent(items: readonly InlineItem[], index: number, mark: DelimiterMark
   return end - index
 }
 
-/** A link item that is a whole link showing its own address, written `<https://...>`. */
-function autolinkAt(items: readonly InlineItem[], index: number): string | null {
+/** A link item that is a whole link showing its own address, written as an autolink. */
+function autolinkAt(items: readonly InlineItem[], index: number, style: AutolinkStyle): string | null {
   const item = items[index]
   if (item?.kind !== 'text' || item.marks.link === undefined || item.marks.code) return null
   const link: DelimiterMark = { name: 'link', href: item.marks.link }
   if (hasDelimiter(items[index - 1], link) || hasDelimiter(items[index + 1], link)) return null
-  return autolink(item.text, item.marks.link)
+  return autolink(item.text, item.marks.link, style)
 }
 
 /** A heading's trailing `#`s would be read as its closing sequence. */
 function protectClosingHashes(markdown: string): string {
   const trailing = /#+$/.exec(markdown)
-  return trailing === null ? markdown : markdown.slice(0, trailing.index) + '\\' + markdown.slice(trailing.index)
+  if (trailing === null || endsWithUnescaped(markdown.slice(0, trailing.index + 1), '#') === false) return markdown
+  return markdown.slice(0, trailing.index) + '\\' + markdown.slice(trailing.index)
 }
 
 function readsBackAs(markdown: string, expected: readonly InlineItem[], block: TextBlockKind): boolean {
@@ -144,12 +195,12 @@ interface MarkSpan {
 }
 
 /** Keeps each mark span that can be written alongside the spans kept before it. */
-function renderWithWritableMarks(content: readonly InlineItem[], mode: EscapeMode, block: TextBlockKind): string | null {
+function renderWithWritableMarks(content: readonly InlineItem[], style: Style, block: TextBlockKind): string | null {
   const kept: MarkSpan[] = []
   let best: string | null = null
   const attempt = (spans: MarkSpan[]) => {
     const candidate = withSpans(content, spans)
-    const markdown = render(candidate, mode, block)
+    const markdown = render(candidate, style, block)
     return readsBackAs(markdown, candidate, block) ? markdown : null
   }
   best = attempt(kept)

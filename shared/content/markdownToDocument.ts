@@ -40,10 +40,10 @@ function tokensToBlocks(tokens: readonly Token[], depth: number): Block[] {
   const blocks: Block[] = []
   // A task item's box comes as a token of its own, before the item's text: it joins that text.
   let checkbox: InlineItem[] = []
-  const textBlock = (items: InlineItem[]): Block => {
-    const content = normalizeInline([...checkbox, ...items], { allowBreaks: true })
+  // Text that normalizes to nothing (a lone `&nbsp;`) makes no paragraph: markdown could not say it again.
+  const addParagraph = (items: InlineItem[]) => {
+    blocks.push(...paragraphOf([...checkbox, ...items]))
     checkbox = []
-    return { type: 'paragraph', content }
   }
   for (const generic of tokens) {
     if (depth >= maxDepth) {
@@ -56,11 +56,11 @@ function tokensToBlocks(tokens: readonly Token[], depth: number): Block[] {
       case 'def': // a link reference definition: its link was resolved where it is used
         break
       case 'paragraph':
-        blocks.push(textBlock(inlineTokensToItems(token.tokens)))
+        addParagraph(inlineTokensToItems(token.tokens))
         break
       case 'text':
         // A tight list item's text.
-        blocks.push(textBlock(token.tokens !== undefined ? inlineTokensToItems(token.tokens) : textItems(token.text)))
+        addParagraph(token.tokens !== undefined ? inlineTokensToItems(token.tokens) : textItems(token.text))
         break
       case 'heading':
         blocks.push({ type: 'heading', level: toHeadingLevel(token.depth), content: normalizeInline(inlineTokensToItems(token.tokens), { allowBreaks: false }) })
@@ -90,12 +90,14 @@ function tokensToBlocks(tokens: readonly Token[], depth: number): Block[] {
         blocks.push(...unknownBlockToBlocks(generic as Tokens.Generic))
     }
   }
-  if (checkbox.length > 0) blocks.push(textBlock([]))
+  if (checkbox.length > 0) addParagraph([])
   return blocks
 }
 
-function paragraph(items: InlineItem[]): Block {
-  return { type: 'paragraph', content: normalizeInline(items, { allowBreaks: true }) }
+/** A paragraph of the items, or none when they normalize to nothing. */
+function paragraphOf(items: InlineItem[]): Block[] {
+  const content = normalizeInline(items, { allowBreaks: true })
+  return content.length > 0 ? [{ type: 'paragraph', content }] : []
 }
 
 function textItems(text: string): InlineItem[] {
@@ -128,18 +130,18 @@ function nonEmpty(blocks: Block[]): Block[] {
 
 /** A table degrades to one paragraph per row, cells separated by ` | `, their formatting kept. */
 function tableToParagraphs(token: Tokens.Table): Block[] {
-  return [token.header, ...token.rows].map((cells) => {
+  return [token.header, ...token.rows].flatMap((cells) => {
     const items: InlineItem[] = []
     cells.forEach((cell, index) => {
       if (index > 0) items.push({ kind: 'text', text: ' | ', marks: {} })
       items.push(...inlineTokensToItems(cell.tokens))
     })
-    return paragraph(items)
+    return paragraphOf(items)
   })
 }
 
 function unknownBlockToBlocks(token: Tokens.Generic): Block[] {
-  if (Array.isArray(token.tokens) && token.tokens.length > 0) return [paragraph(inlineTokensToItems(token.tokens))]
+  if (Array.isArray(token.tokens) && token.tokens.length > 0) return paragraphOf(inlineTokensToItems(token.tokens))
   return plainTextToBlocks(typeof token.raw === 'string' ? token.raw : '')
 }
 
@@ -148,6 +150,5 @@ function plainTextToBlocks(text: string): Block[] {
   return text
     .replace(/\r\n?/g, '\n')
     .split(/\n[ \t]*\n/)
-    .map((chunk) => paragraph(textItems(chunk)))
-    .filter((block) => block.type === 'paragraph' && block.content.length > 0)
+    .flatMap((chunk) => paragraphOf(textItems(chunk)))
 }

@@ -25,6 +25,7 @@
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
@@ -46,6 +47,7 @@ import {
   repoRoot,
   sleep,
   table,
+  warnIfBusy,
   writeArtifact,
   type Distribution
 } from './lib/bench-kit.ts'
@@ -139,8 +141,12 @@ interface LatencyResult {
   /** Per update: when its last observer applied it (fan-out). */
   lastObserverMs: Distribution
   server_: ServerUsage | undefined
-  generator: { cpuPercent: number; loopDelayP99Ms: number; loopDelayMaxMs: number }
+  generator: { cpuPercent: number; loopDelayP99Ms: number; loopDelayMaxMs: number; cpuMicrosPerDelivery: number }
   setupSeconds: number
+  /** commons-sync only: durable writes (LevelDB batches with sync) during the measurement, from /metrics. */
+  persistence?: { writesPerSecond: number; meanWriteMs: number }
+  /** 1-minute load average at the end of the measurement (this run's two processes count ~2 when saturated). */
+  loadAverage: number
   profile?: ProfileSummary & { file: string }
 }
 
@@ -269,12 +275,18 @@ async function closeAll(clients: LightClient[]): Promise<void> {
   await mapLimit(clients, 200, (client) => client.close())
 }
 
-async function connectClients(access: SyncAccess, rooms: string[], count: number, options: { applyRemote: boolean; awareness: boolean }): Promise<LightClient[]> {
+async function connectClients(
+  access: SyncAccess,
+  rooms: string[],
+  count: number,
+  options: { applyRemote: boolean; awareness: boolean; initialStateVector?: Uint8Array }
+): Promise<LightClient[]> {
   return mapLimit(Array.from({ length: count }, (_, index) => index), config.connectConcurrency, async (index) => {
     const client = await LightClient.connect({
       url: access.socketUrl(rooms[index % rooms.length]!, access.tokens[index % access.tokens.length]!),
       applyRemote: options.applyRemote,
-      awarenessState: options.awareness ? {} : null
+      awarenessState: options.awareness ? {} : null,
+      initialStateVector: options.initialStateVector
     })
     await client.synced()
     return client
@@ -390,6 +402,8 @@ async function runLatency(kind: ServerKind, spec: LatencySpec): Promise<LatencyR
     let measureStartedAt = 0
     let measureEndedAt = 0
     let serverUsageStart: Promise<unknown> | undefined
+    let persistStart: Promise<PersistCounters | undefined> | undefined
+    let persistEnd: Promise<PersistCounters | undefined> | undefined
     let serverUsage: Promise<ServerUsage> | undefined
     const profileFile = join(artifactsDir, `sync-${spec.name}-${kind}-${Date.now()}.cpuprofile`)
 
@@ -423,6 +437,7 @@ async function runLatency(kind: ServerKind, spec: LatencySpec): Promise<LatencyR
           if (sent === warmupSends) {
             measureStartedAt = performance.now()
             serverUsageStart = server.usage()
+            persistStart = scrapePersistence(server)
             if (profile) void server.profileStart()
             loopDelay.reset()
             loopDelay.enable()
@@ -437,6 +452,7 @@ async function runLatency(kind: ServerKind, spec: LatencySpec): Promise<LatencyR
         measureEndedAt = performance.now()
         loopDelay.disable()
         serverUsage = serverUsageStart!.then(() => server.usage())
+        persistEnd = scrapePersistence(server)
         resolve()
       }
       tick()
@@ -450,6 +466,14 @@ async function runLatency(kind: ServerKind, spec: LatencySpec): Promise<LatencyR
     while (sampleCount < expected && performance.now() < drainUntil) await sleep(10)
 
     const measureMs = measureEndedAt - measureStartedAt
+    const [persistBefore, persistAfter] = await Promise.all([persistStart, persistEnd])
+    const persistence =
+      persistBefore && persistAfter && persistAfter.count > persistBefore.count
+        ? {
+            writesPerSecond: ((persistAfter.count - persistBefore.count) * 1000) / measureMs,
+            meanWriteMs: ((persistAfter.sumSeconds - persistBefore.sumSeconds) * 1000) / (persistAfter.count - persistBefore.count)
+          }
+        : undefined
     const lastObserver: number[] = []
     for (let seq = warmupSends; seq < totalSends; seq++) if (lastDeliveryBySeq[seq]! > 0) lastObserver.push(lastDeliveryBySeq[seq]! - sentAtBySeq[seq]!)
     progress(`${spec.name} ${kind}: closing`)
@@ -473,12 +497,34 @@ async function runLatency(kind: ServerKind, spec: LatencySpec): Promise<LatencyR
       generator: {
         cpuPercent: measureMs > 0 ? ((cpu.user + cpu.system) / 1000 / measureMs) * 100 : NaN,
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-        loopDelayMaxMs: loopDelay.max / 1e6
+        loopDelayMaxMs: loopDelay.max / 1e6,
+        cpuMicrosPerDelivery: sampleCount > 0 ? (cpu.user + cpu.system) / sampleCount : NaN
       },
       setupSeconds,
+      persistence,
+      loadAverage: loadavg()[0]!,
       profile: profiled
     }
   })
+}
+
+interface PersistCounters {
+  count: number
+  sumSeconds: number
+}
+
+/** commons-sync's durable-write histogram from /metrics (undefined for the reference server). */
+async function scrapePersistence(server: ServerProcess): Promise<PersistCounters | undefined> {
+  if (server.kind !== 'ours') return undefined
+  try {
+    const text = await (await fetch(`${server.url}/metrics`)).text()
+    const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN)
+    const count = read('commons_sync_persistence_write_seconds_count')
+    const sumSeconds = read('commons_sync_persistence_write_seconds_sum')
+    return Number.isFinite(count) && Number.isFinite(sumSeconds) ? { count, sumSeconds } : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function kb(bytes: number): number {
@@ -511,8 +557,11 @@ async function runMemory(kind: ServerKind, content: Uint8Array): Promise<MemoryR
     const afterDocs = await server.memory()
     const docsLoaded = (await server.stats()).docsLoaded
 
+    // Devices that already hold the doc (they announce its state vector, so the server sends a small
+    // diff), each with an awareness state, as y-websocket's provider has.
     progress(`memory ${kind}: opening ${config.memoryConnections} idle connections over those docs`)
-    const clients = await connectClients(access, rooms, config.memoryConnections, { applyRemote: false, awareness: true })
+    const contentStateVector = Y.encodeStateVectorFromUpdate(content)
+    const clients = await connectClients(access, rooms, config.memoryConnections, { applyRemote: false, awareness: true, initialStateVector: contentStateVector })
     await sleep(500)
     const afterConnections = await server.memory()
     const connectionsSeen = (await server.stats()).connections
@@ -605,6 +654,7 @@ if (kinds.includes('ours') && !existsSync(join(repoRoot, 'sync-server', 'server.
   kinds.splice(kinds.indexOf('ours'), 1)
   results.skipped.push({ scenario: '*', server: 'ours', reason: 'sync-server/server.ts missing' })
 }
+warnIfBusy('before the run')
 log('')
 
 const runStarted = performance.now()
@@ -661,7 +711,7 @@ if (results.latency.length > 0) {
   log('Propagation latency, ms (writer send -> each other client in the room applied it; loopback)')
   log(
     table(
-      ['scenario', 'server', 'conns', 'rooms', 'obs/upd', 'upd/s', 'delivered', 'lost', 'p50', 'p90', 'p99', 'p99.9', 'max', 'last-obs p99', 'srv CPU%', 'srv loop p99', 'gen CPU%', 'gen loop p99'],
+      ['scenario', 'server', 'conns', 'rooms', 'obs/upd', 'upd/s', 'delivered', 'lost', 'p50', 'p90', 'p99', 'p99.9', 'max', 'last-obs p99', 'srv CPU%', 'srv ms/upd', 'srv loop p99', 'gen CPU%', 'gen loop p99', 'load'],
       results.latency.map((result) => [
         result.scenario,
         result.server,
@@ -678,14 +728,26 @@ if (results.latency.length > 0) {
         formatMs(result.latencyMs.max),
         result.observersPerUpdate > 2 ? formatMs(result.lastObserverMs.p99) : '-',
         result.server_ ? formatNumber(((result.server_.cpuUserMs + result.server_.cpuSystemMs) / result.server_.wallMs) * 100, 0) : '-',
+        result.server_ ? formatMs((result.server_.cpuUserMs + result.server_.cpuSystemMs) / result.sent) : '-',
         result.server_ ? formatMs(result.server_.loopDelayP99Ms) : '-',
         formatNumber(result.generator.cpuPercent, 0),
-        formatMs(result.generator.loopDelayP99Ms)
+        formatMs(result.generator.loopDelayP99Ms),
+        formatNumber(result.loadAverage, 1)
       ])
     )
   )
   log('  srv/gen CPU% = CPU time of the server / load-generator process over the measured window (100% = one core);')
-  log('  loop p99 = event loop delay p99 in that process. A busy generator inflates every latency equally for both servers.')
+  log('  srv ms/upd = server CPU time per update sent (its fan-out included); loop p99 = event loop delay p99 in that process;')
+  log('  load = 1-minute load average at the end (this run accounts for up to ~2). A busy generator delays both servers alike.')
+  for (const result of results.latency) {
+    if (result.observersPerUpdate < 100) continue
+    const serialMs = (result.generator.cpuMicrosPerDelivery * result.observersPerUpdate) / 1000
+    log(`  ${result.scenario} ${result.server}: the load generator spends ~${formatNumber(result.generator.cpuMicrosPerDelivery, 0)} µs of CPU per delivery (receive + Y.applyUpdate), ~${formatMs(serialMs)} ms per update for all observers in one process: the floor of its last-observer latency.`)
+  }
+  for (const result of results.latency) {
+    if (result.persistence === undefined) continue
+    log(`  ${result.scenario} ours: ${formatNumber(result.persistence.writesPerSecond, 0)} durable LevelDB writes/s (one fsync'd batch each), ${formatMs(result.persistence.meanWriteMs)} ms mean`)
+  }
   log('')
 
   const scenarios = [...new Set(results.latency.map((result) => result.scenario))]

@@ -59,6 +59,7 @@ describe('three devices through one sync server', () => {
     const devices = await workspaceOnDevices(['ada', 'grace', 'linus'], server.url, cleanups)
     const channelIds = await withChannels(devices, ['general', 'random'])
     const posted = new Set<string>()
+    let divergedSeeds = 0
 
     for (let seed = 1; seed <= seeds; seed++) {
       const random = seededRandom(seed)
@@ -88,6 +89,9 @@ describe('three devices through one sync server', () => {
           })
         }
       }
+      // The devices really diverged while the server was away (otherwise this tests no merge).
+      const offlineStates = await Promise.all(devices.map((device) => snapshot(device, channelIds)))
+      if (JSON.stringify(offlineStates[0]) !== JSON.stringify(offlineStates[1])) divergedSeeds++
       server = await startServer(serverData.path, port)
       await converge(devices)
       const states = await Promise.all(devices.map((device) => snapshot(device, channelIds)))
@@ -96,6 +100,7 @@ describe('three devices through one sync server', () => {
       const ids = new Set(Object.values(states[0]!.channels).flat().map((message) => message.id))
       for (const id of posted) expect(ids.has(id), `seed ${seed}: message ${id} was lost`).toBe(true)
     }
+    expect(divergedSeeds).toBe(seeds)
   })
 
   it('heal the server after it is killed with SIGKILL during writes: every device converges and no message is missing', async () => {

@@ -115,6 +115,19 @@ describe('waitForAgreement', () => {
     await agreement.promise
   })
 
+  it('times out naming a doc whose barrier the server never answers', async () => {
+    const server = await startGatedServer()
+    const workspaceId = newId('ws')
+    const sync = new WorkspaceSync({ serverUrl: server.url, token: 't', workspaceId, maxBackoffMs: 200 })
+    cleanups.push(() => sync.destroy())
+    sync.attach(`${workspaceId}/root`, new Y.Doc())
+    await sync.waitForAgreement()
+    server.state.hold = true
+    await expect(sync.waitForAgreement({ timeoutMs: 200 })).rejects.toThrow(
+      `${workspaceId}/root is synced, but the server has not confirmed that it stored this device's changes`
+    )
+  })
+
   it('starts over on the next connection when the connection drops before the answer', async () => {
     const server = await startGatedServer()
     const workspaceId = newId('ws')

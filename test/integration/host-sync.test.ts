@@ -188,7 +188,7 @@ describe('WorkspaceSync against the sync server', () => {
     await expect(waiting).rejects.toThrow(
       new RegExp(`timed out after 300 ms waiting for the sync server at ${url} to confirm workspace ${workspaceId}: ${workspaceId}/root is (offline|connecting)`)
     )
-    await expect(waiting).rejects.toThrow(/Check that the server is running and reachable/)
+    await expect(waiting).rejects.toMatchObject({ code: 'connection', hint: expect.stringMatching(/check that the server is running and reachable/) })
   })
 
   it('reports access-denied for an unknown token and for a token of another workspace, and stops retrying', async () => {
@@ -206,7 +206,7 @@ describe('WorkspaceSync against the sync server', () => {
       `this device's token for workspace ${workspaceId} was revoked or is invalid (the server answered 401); ask an owner for a new invite`
     )
     await expect(wrong.waitForAgreement({ timeoutMs: 10_000 })).rejects.toBeInstanceOf(SyncAccessDeniedError)
-    await expect(wrong.waitForAgreement({ timeoutMs: 10_000 })).rejects.toThrow(/ask an owner for a new invite/)
+    await expect(wrong.waitForAgreement({ timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'access', message: expect.stringMatching(/ask an owner for a new invite/) })
 
     const foreign = makeSync(server.url, other.token, workspaceId)
     const watchedForeign = watch(foreign)
@@ -240,7 +240,7 @@ describe('WorkspaceSync against the sync server', () => {
     // The used-up invite and the revoked token are refused with the server's reasons.
     const rejoin = joinWithInvite(server.url, owner.workspaceId, { code: invite.code, name: 'Grace' })
     await expect(rejoin).rejects.toBeInstanceOf(SyncServerError)
-    await expect(rejoin).rejects.toMatchObject({ status: 401 })
+    await expect(rejoin).rejects.toMatchObject({ status: 401, code: 'access', hint: expect.any(String) })
     await expect(listTokens(server.url, member.token, owner.workspaceId)).rejects.toMatchObject({ status: 401 })
   })
 
@@ -256,7 +256,7 @@ describe('WorkspaceSync against the sync server', () => {
     expect(await downloadBlob(server.url, token, workspaceId, sha)).toEqual(bytes)
 
     const missing = sha256Hex(new Uint8Array([1, 2, 3]))
-    await expect(downloadBlob(server.url, token, workspaceId, missing)).rejects.toMatchObject({ status: 404 })
+    await expect(downloadBlob(server.url, token, workspaceId, missing)).rejects.toMatchObject({ status: 404, code: 'not-found' })
     await expect(uploadBlob(server.url, token, workspaceId, missing, bytes)).rejects.toThrow(/the bytes hash to .*not /)
     const denied = downloadBlob(server.url, 'cst_aaaaaaaaaaaaaaaa.nope', workspaceId, sha)
     await expect(denied).rejects.toMatchObject({ status: 401 })
@@ -267,11 +267,11 @@ describe('WorkspaceSync against the sync server', () => {
     const server = await startServer(await tempDir())
     const { workspaceId } = await workspaceOn(server)
     const taken = registerWorkspace(server.url, { workspaceId, name: 'Again', ownerName: 'Eve' })
-    await expect(taken).rejects.toMatchObject({ status: 409 })
+    await expect(taken).rejects.toMatchObject({ status: 409, code: 'conflict' })
     const url = server.url
     await server.close()
     const unreachable = registerWorkspace(url, { workspaceId: newId('ws'), name: 'X', ownerName: 'Y' })
-    await expect(unreachable).rejects.toMatchObject({ status: 0 })
-    await expect(unreachable).rejects.toThrow(new RegExp(`the sync server could not be reached .*Check that the sync server at ${url} is running`))
+    await expect(unreachable).rejects.toMatchObject({ status: 0, code: 'connection', hint: `check that the sync server at ${url} is running and reachable` })
+    await expect(unreachable).rejects.toThrow(/could not register workspace ws_\w+: the sync server could not be reached \(.*ECONNREFUSED/)
   })
 })

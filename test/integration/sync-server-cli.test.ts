@@ -55,17 +55,18 @@ describe('commons-sync command line', () => {
 
   it('exits 2 for what is not there, 3 for access and connection errors, 1 for usage', async () => {
     const server = await harness.server()
-    const notFound = await runCli(['members', 'ws_aaaaaaaaaaaaaaaaaaaa', '--data', server.dataDir])
+    const empty = await harness.dataDir()
+    const [notFound, revokeUnknown, wrongToken, noServer] = await Promise.all([
+      runCli(['members', 'ws_aaaaaaaaaaaaaaaaaaaa', '--data', server.dataDir]),
+      runCli(['revoke', 'aaaaaaaaaaaaaaaa', '--data', server.dataDir]),
+      runCli(['workspaces', '--url', server.url, '--admin-token', 'csa_wrong']),
+      runCli(['workspaces', '--data', empty])
+    ])
     expect(notFound.code).toBe(2)
     expect(notFound.stderr).toMatch(/no workspace ws_aaaaaaaaaaaaaaaaaaaa[\s\S]*commons-sync workspaces/)
-    expect((await runCli(['revoke', 'aaaaaaaaaaaaaaaa', '--data', server.dataDir])).code).toBe(2)
-
-    const wrongToken = await runCli(['workspaces', '--url', server.url, '--admin-token', 'csa_wrong'])
+    expect(revokeUnknown.code).toBe(2)
     expect(wrongToken.code).toBe(3)
     expect(wrongToken.stderr).toMatch(/refused the admin token/)
-
-    const empty = await harness.dataDir()
-    const noServer = await runCli(['workspaces', '--data', empty])
     expect(noServer.code).toBe(3)
     expect(noServer.stderr).toMatch(/no running server found[\s\S]*commons-sync serve --data/)
 
@@ -76,15 +77,19 @@ describe('commons-sync command line', () => {
     expect(gone.code).toBe(3)
     expect(gone.stderr).toMatch(/cannot reach the server[\s\S]*is it running/)
 
-    expect((await runCli(['frobnicate'])).code).toBe(1)
-    expect((await runCli(['members', '--data', empty])).code).toBe(1)
-    expect((await runCli(['workspaces', '--bogus'])).code).toBe(1)
-    const badPort = await runCli(['serve', '--port', 'abc', '--data', empty])
-    expect(badPort.code).toBe(1)
+    // Usage errors, all at once (each is its own process).
+    const [unknownCommand, missingId, unknownFlag, badPort, badLimit, badEnv, help] = await Promise.all([
+      runCli(['frobnicate']),
+      runCli(['members', '--data', empty]),
+      runCli(['workspaces', '--bogus']),
+      runCli(['serve', '--port', 'abc', '--data', empty]),
+      runCli(['serve', '--data', empty, '--max-frame-bytes', '-5']),
+      runCli(['serve', '--data', empty], { COMMONS_SYNC_IDLE_TIMEOUT_SECONDS: 'soon' }),
+      runCli(['--help'])
+    ])
+    expect([unknownCommand.code, missingId.code, unknownFlag.code, badPort.code, badLimit.code, badEnv.code]).toEqual([1, 1, 1, 1, 1, 1])
+    expect(unknownCommand.stderr).toMatch(/unknown command "frobnicate"/)
     expect(badPort.stderr).toMatch(/--port must be/)
-    expect((await runCli(['serve', '--data', empty, '--max-frame-bytes', '-5'])).code).toBe(1)
-    expect((await runCli(['serve', '--data', empty], { COMMONS_SYNC_IDLE_TIMEOUT_SECONDS: 'soon' })).code).toBe(1)
-    const help = await runCli(['--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/--max-messages-per-second/)
   })

@@ -88,7 +88,8 @@ describe('DeviceStore', () => {
     await writeFile(file, broken)
     const attempt = DeviceStore.open({ directory })
     await expect(attempt).rejects.toBeInstanceOf(DeviceFileError)
-    await expect(attempt).rejects.toThrow(`${file} is invalid at deviceId: expected an id like "dev_…". Commons did not change it`)
+    await expect(attempt).rejects.toThrow(`${file} is invalid at deviceId: expected an id like "dev_…"; Commons did not change it`)
+    await expect(attempt).rejects.toMatchObject({ code: 'storage', hint: expect.stringMatching(/move it aside/) })
     expect(await readFile(file, 'utf8')).toBe(broken)
 
     await writeFile(file, '{"schemaVersion": 1,')
@@ -96,7 +97,8 @@ describe('DeviceStore', () => {
     expect(await readFile(file, 'utf8')).toBe('{"schemaVersion": 1,')
 
     await writeFile(file, JSON.stringify({ schemaVersion: 7 }))
-    await expect(DeviceStore.open({ directory })).rejects.toThrow(/written by a newer version of Commons .*update Commons/)
+    await expect(DeviceStore.open({ directory })).rejects.toThrow(/written by a newer version of Commons/)
+    await expect(DeviceStore.open({ directory })).rejects.toMatchObject({ hint: 'update Commons to open this data directory' })
   })
 
   it('keeps fields written by a newer version, and tightens a loose file mode', async () => {

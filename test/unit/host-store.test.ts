@@ -233,6 +233,7 @@ describe('DocStore write failures', () => {
     expect(errors[0]!.docName).toBe(root)
     expect((errors[0]!.cause as Error).message).toBe('disk full (injected)')
     expect(bound.failed).toBe(errors[0])
+    expect(errors[0]).toMatchObject({ code: 'storage', hint: expect.stringMatching(/still in memory/) })
     await expect(bound.flush()).rejects.toThrow(/disk full/) // still failing: the retry failed too
 
     control.fail = false

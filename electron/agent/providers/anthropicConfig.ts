@@ -18,7 +18,8 @@ export interface AnthropicConfig {
   keySource: 'settings' | 'environment'
 }
 
-export function resolveAnthropicConfig({ settingsKey, settingsBaseUrl, env = process.env }: AnthropicConfigSources = {}): AnthropicConfig {
+export function resolveAnthropicConfig(sources: AnthropicConfigSources = {}): AnthropicConfig {
+  const { settingsKey, settingsBaseUrl, env = process.env } = sources
   const fromSettings = present(settingsKey)
   const apiKey = fromSettings ?? present(env['ANTHROPIC_API_KEY'])
   if (apiKey === undefined) throw anthropicNotConfigured()
@@ -31,7 +32,11 @@ export function resolveAnthropicConfig({ settingsKey, settingsBaseUrl, env = pro
       'fix or clear the base URL in Settings → Models (or ANTHROPIC_BASE_URL); most setups leave it empty'
     )
   }
-  return { apiKey, ...(baseURL === undefined ? {} : { baseURL: baseURL.replace(/\/+$/, '') }), keySource: fromSettings === undefined ? 'environment' : 'settings' }
+  return {
+    apiKey,
+    ...(baseURL === undefined ? {} : { baseURL: baseURL.replace(/\/+$/, '') }),
+    keySource: fromSettings === undefined ? 'environment' : 'settings'
+  }
 }
 
 function present(value: string | undefined): string | undefined {

@@ -2,7 +2,7 @@ import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk'
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages'
 import { createLogger, type Logger } from '../../../shared/log.ts'
 import { buildMessagesParams, toModelTurn } from './anthropicRequest.ts'
-import { abortedError, fromAnthropicError, interrupted } from './modelErrors.ts'
+import { abortedError, anthropicNotConfigured, fromAnthropicError, interrupted } from './modelErrors.ts'
 import { modelWarning } from './models.ts'
 import { DEFAULT_RETRY_POLICY, realSleep, withRetries, type RetryPolicy, type Sleep } from './retry.ts'
 import type { ConnectionCheck, ModelEventListener, ModelProvider, ModelRequest, ModelStreamEvent, ModelTurn } from './types.ts'
@@ -32,9 +32,14 @@ export interface AnthropicProviderOptions {
 }
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {
+  if (!options.apiKey.trim()) throw anthropicNotConfigured()
   const baseURL = options.baseURL ?? ANTHROPIC_DEFAULT_BASE_URL
   const log = options.log ?? createLogger({ scope: 'models.anthropic' })
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy, ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) }
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    ...options.retryPolicy,
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries })
+  }
   const createClient = options.createClient ?? ((clientOptions: ClientOptions) => new Anthropic(clientOptions))
   // The SDK's own retries are off: retry.ts retries, so each retry reaches the UI and stream errors are covered too.
   const client = createClient({
@@ -123,7 +128,8 @@ class StreamAttempt {
       }
     })
     stream.on('contentBlock', (block) => {
-      if (block.type === 'tool_use') emit({ type: 'tool_call', phase: 'finished', id: block.id, name: block.name, input: block.input })
+      if (block.type !== 'tool_use') return
+      emit({ type: 'tool_call', phase: 'finished', id: block.id, name: block.name, input: block.input })
     })
     const message = await stream.finalMessage()
     return toModelTurn(message, stream.request_id)

@@ -23,13 +23,16 @@ export interface ProviderServices {
   fetch?: typeof fetch
 }
 
+/** Throws a 'not-configured' ModelError when the config lacks a key (Anthropic) or an endpoint (local). */
 export function createProvider(config: ProviderConfig, services: ProviderServices = {}): ModelProvider {
-  const { log, sleep, random, maxRetries } = services
+  const { log, sleep, random, maxRetries, createClient, fetch } = services
   switch (config.kind) {
     case 'anthropic':
-      return createAnthropicProvider({ ...config, log, sleep, random, maxRetries, createClient: services.createClient })
-    case 'openai-compatible':
-      return createOpenAiCompatibleProvider({ ...config, log, sleep, random, maxRetries, fetch: services.fetch })
+      return createAnthropicProvider({ apiKey: config.apiKey, baseURL: config.baseURL, log, sleep, random, maxRetries, createClient })
+    case 'openai-compatible': {
+      const { baseURL, apiKey, model } = config
+      return createOpenAiCompatibleProvider({ baseURL, apiKey, model, log, sleep, random, maxRetries, fetch })
+    }
   }
 }
 

@@ -129,27 +129,31 @@ export interface AnthropicErrorContext {
 }
 
 const KEY_HINT = 'Set a valid key in Settings → Models or ANTHROPIC_API_KEY'
+const FORBIDDEN_HINT = "check the key's workspace and permissions in the Anthropic Console, or use another key"
+const BILLING_HINT = 'add credit or raise the spend limit in the Anthropic Console'
+const BASE_URL_HINT = 'check the Anthropic base URL in Settings → Models (or ANTHROPIC_BASE_URL)'
+const TOO_LARGE_HINT = 'start a new task, or attach shorter documents'
+const SERVER_HINT = 'try again; if it persists, check status.anthropic.com'
+const CONNECTION_HINT = 'check the connection or use a local model for the private assistant'
+const REPORT_HINT = 'try again; if it keeps happening, report it with the log from Help → Diagnostics'
 
 /** Maps anything the SDK throws (HTTP errors, stream `error` events, connection failures, aborts). */
 export function fromAnthropicError(error: unknown, context: AnthropicErrorContext): ModelError {
   if (error instanceof ModelError) return error
   if (error instanceof APIUserAbortError) return abortedError(error)
-  if (error instanceof APIConnectionTimeoutError) {
-    return new ModelError('unreachable', `${context.baseURL} did not answer in time`, connectionHint, { cause: error })
-  }
-  if (error instanceof APIConnectionError) {
-    return new ModelError('unreachable', `could not reach ${context.baseURL}${causeSuffix(error)}`, connectionHint, { cause: error })
-  }
+  const unreachable = (message: string) => new ModelError('unreachable', message, CONNECTION_HINT, { cause: error })
+  if (error instanceof APIConnectionTimeoutError) return unreachable(`${context.baseURL} did not answer in time`)
+  if (error instanceof APIConnectionError) return unreachable(`could not reach ${context.baseURL}${causeSuffix(error)}`)
   if (error instanceof APIError) return fromAnthropicApiError(error, context)
   if (error instanceof AnthropicError && isNetworkFailure(error)) {
-    return new ModelError('unreachable', `the connection to ${context.baseURL} dropped${causeSuffix(error)}`, connectionHint, { cause: error })
+    return unreachable(`the connection to ${context.baseURL} dropped${causeSuffix(error)}`)
   }
   const message = error instanceof Error ? error.message : String(error)
-  return new ModelError('server-error', `unexpected error from the Anthropic API: ${message}`, reportHint, { cause: error, retryable: false })
+  return new ModelError('server-error', `unexpected error from the Anthropic API: ${message}`, REPORT_HINT, {
+    cause: error,
+    retryable: false
+  })
 }
-
-const connectionHint = 'check the connection or use a local model for the private assistant'
-const reportHint = 'try again; if it keeps happening, report it with the log from Help → Diagnostics'
 
 function fromAnthropicApiError(error: APIError, context: AnthropicErrorContext): ModelError {
   const status = error.status
@@ -161,44 +165,45 @@ function fromAnthropicApiError(error: APIError, context: AnthropicErrorContext):
     ...(error.requestID ? { requestId: error.requestID } : {}),
     ...(shouldRetry === 'true' || shouldRetry === 'false' ? { retryable: shouldRetry === 'true' } : {})
   }
+  const fail = (reason: ModelErrorReason, message: string, hint: string, extra: ModelErrorDetails = {}) =>
+    new ModelError(reason, message, hint, { ...details, ...extra })
   const model = context.model ?? 'the configured model'
 
-  if (status === 401) return new ModelError('bad-key', 'the Anthropic API key was refused (401)', KEY_HINT, details)
+  if (status === 401) return fail('bad-key', 'the Anthropic API key was refused (401)', KEY_HINT)
   if (status === 403) {
-    return new ModelError('forbidden', `the Anthropic API key may not do this (403: ${apiMessage})`, 'check the key\'s workspace and permissions in the Anthropic Console, or use another key', details)
+    return fail('forbidden', `the Anthropic API key may not do this (403: ${apiMessage})`, FORBIDDEN_HINT)
   }
   if (status === 402 || (status === 429 && /spend_limit|billing/.test(error.errorCode ?? ''))) {
-    return new ModelError('budget', `the Anthropic account cannot pay for more requests (${status}: ${apiMessage})`, 'add credit or raise the spend limit in the Anthropic Console', details)
+    return fail('budget', `the Anthropic account cannot pay for more requests (${status}: ${apiMessage})`, BILLING_HINT)
   }
   if (status === 404) {
-    if (/model/i.test(apiMessage)) {
-      return new ModelError('unknown-model', `the model "${model}" is not available (404)`, `choose one of ${CURRENT_MODELS.join(', ')} in the coworker's settings`, details)
-    }
-    return new ModelError('bad-request', `${context.baseURL} answered 404 (${apiMessage})`, 'check the Anthropic base URL in Settings → Models (or ANTHROPIC_BASE_URL)', details)
+    const pick = `choose one of ${CURRENT_MODELS.join(', ')} in the coworker's settings`
+    return /model/i.test(apiMessage)
+      ? fail('unknown-model', `the model "${model}" is not available (404)`, pick)
+      : fail('bad-request', `${context.baseURL} answered 404 (${apiMessage})`, BASE_URL_HINT)
   }
   if (status === 413 || (status === 400 && /too long|too many tokens|context window/i.test(apiMessage))) {
-    return new ModelError('too-large', `the conversation is too large for ${model} (${status}: ${apiMessage})`, 'start a new task, or attach shorter documents', details)
+    return fail('too-large', `the conversation is too large for ${model} (${status}: ${apiMessage})`, TOO_LARGE_HINT)
   }
   if (status === 429 || error.type === 'rate_limit_error') {
     const retryAfterMs = retryAfterOf(error.headers)
-    return new ModelError(
-      'rate-limited',
-      `the Anthropic rate limit was reached (429)`,
-      retryAfterMs === undefined ? 'wait a minute, or let fewer coworkers run at once' : `wait ${Math.ceil(retryAfterMs / 1000)} s, or let fewer coworkers run at once`,
-      { ...details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
-    )
+    const wait = retryAfterMs === undefined ? 'a minute' : `${Math.ceil(retryAfterMs / 1000)} s`
+    return fail('rate-limited', 'the Anthropic rate limit was reached (429)', `wait ${wait}, or let fewer coworkers run at once`, {
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs })
+    })
   }
   if (status === 529 || error.type === 'overloaded_error') {
-    return new ModelError('overloaded', `Claude is overloaded right now (${status ?? 'overloaded_error'})`, 'try again in a few minutes', details)
+    return fail('overloaded', `Claude is overloaded right now (${status ?? 'overloaded_error'})`, 'try again in a few minutes')
   }
   if (status === 400 || status === 422) {
-    return new ModelError('bad-request', `the Anthropic API rejected the request (${status}: ${apiMessage})`, reportHint, details)
+    return fail('bad-request', `the Anthropic API rejected the request (${status}: ${apiMessage})`, REPORT_HINT)
   }
   if (status === undefined || status >= 500) {
+    // status is undefined for an `error` event inside a stream.
     const what = status === undefined ? (error.type ?? 'stream error') : String(status)
-    return new ModelError('server-error', `the Anthropic API had an internal error (${what}: ${apiMessage})`, 'try again; if it persists, check status.anthropic.com', details)
+    return fail('server-error', `the Anthropic API had an internal error (${what}: ${apiMessage})`, SERVER_HINT)
   }
-  return new ModelError('bad-request', `the Anthropic API refused the request (${status}: ${apiMessage})`, reportHint, details)
+  return fail('bad-request', `the Anthropic API refused the request (${status}: ${apiMessage})`, REPORT_HINT)
 }
 
 /** `retry-after-ms`, else `retry-after` in seconds or as an HTTP date; undefined when absent or unusable. */
@@ -220,55 +225,70 @@ export interface LocalErrorContext {
   model: string
 }
 
-const localStartHint = "start Ollama (`ollama serve`) or LM Studio's server, or check the endpoint URL in Settings"
+const LOCAL_START_HINT = "start Ollama (`ollama serve`) or LM Studio's server, or check the endpoint URL in Settings"
+const LOCAL_URL_HINT = 'check the endpoint URL in Settings; it usually ends in /v1, e.g. http://127.0.0.1:11434/v1'
+const LOCAL_CRASH_HINT = "check the server's log; the model may have run out of memory"
 
 /** Maps a rejected fetch (or a failed body read) of the local provider. */
 export function fromLocalFetchError(error: unknown, context: LocalErrorContext, signal?: AbortSignal): ModelError {
   if (error instanceof ModelError) return error
   if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) return abortedError(error)
   if (error instanceof TypeError || isNetworkFailure(error)) {
+    const message = `could not reach the local model server at ${context.baseURL}${causeSuffix(error)}`
     // Not retried: a server that is not running does not start while we wait.
-    return new ModelError('unreachable', `could not reach the local model server at ${context.baseURL}${causeSuffix(error)}`, localStartHint, { cause: error, retryable: false })
+    return new ModelError('unreachable', message, LOCAL_START_HINT, { cause: error, retryable: false })
   }
   const message = error instanceof Error ? error.message : String(error)
-  return new ModelError('server-error', `unexpected error from the local model server: ${message}`, reportHint, { cause: error, retryable: false })
+  return new ModelError('server-error', `unexpected error from the local model server: ${message}`, REPORT_HINT, {
+    cause: error,
+    retryable: false
+  })
 }
 
 /** Maps an error status of the local server; `body` is the response text (OpenAI error JSON or plain). */
 export function fromLocalHttpStatus(status: number, body: string, context: LocalErrorContext, headers?: Headers): ModelError {
   const { message, code } = openAiErrorOf(body)
-  const details: ModelErrorDetails = { status }
   const said = message ? `: ${message}` : ''
+  const fail = (reason: ModelErrorReason, text: string, hint: string, extra: ModelErrorDetails = {}) =>
+    new ModelError(reason, text, hint, { status, ...extra })
+
   if (status === 401 || status === 403) {
-    return new ModelError('bad-key', `the local model server refused the API key (${status}${said})`, 'set the endpoint\'s API key in Settings → Models', details)
+    return fail('bad-key', `the local model server refused the API key (${status}${said})`, "set the endpoint's API key in Settings → Models")
   }
   if (status === 404 && (code === 'model_not_found' || /model/i.test(message))) {
-    return new ModelError('unknown-model', `the local model server has no model "${context.model}" (404)`, `download it (e.g. \`ollama pull ${context.model}\`) or pick a model the server lists in Settings`, details)
+    const hint = `download it (e.g. \`ollama pull ${context.model}\`) or pick a model the server lists in Settings`
+    return fail('unknown-model', `the local model server has no model "${context.model}" (404)`, hint)
   }
   if (status === 404) {
-    return new ModelError('not-configured', `${context.baseURL} is not an OpenAI-compatible endpoint (404${said})`, 'check the endpoint URL in Settings; it usually ends in /v1, e.g. http://127.0.0.1:11434/v1', details)
+    return fail('not-configured', `${context.baseURL} is not an OpenAI-compatible endpoint (404${said})`, LOCAL_URL_HINT)
   }
   if (status === 429) {
     const retryAfterMs = retryAfterOf(headers)
-    return new ModelError('rate-limited', `the local model server is busy (429${said})`, 'wait a moment and try again', { ...details, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
+    return fail('rate-limited', `the local model server is busy (429${said})`, 'wait a moment and try again', {
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs })
+    })
   }
   if (status === 413 || /context|too long/i.test(message)) {
-    return new ModelError('too-large', `the conversation is too large for ${context.model} (${status}${said})`, 'start a new conversation, or raise the context size of the local model', details)
+    const hint = 'start a new conversation, or raise the context size of the local model'
+    return fail('too-large', `the conversation is too large for ${context.model} (${status}${said})`, hint)
   }
-  if (status === 503) {
-    return new ModelError('overloaded', `the local model server is not ready (503${said})`, 'wait for the model to load and try again', details)
-  }
-  if (status >= 500) {
-    return new ModelError('server-error', `the local model server failed (${status}${said})`, 'check the server\'s log; the model may have run out of memory', details)
-  }
-  return new ModelError('bad-request', `the local model server rejected the request (${status}${said})`, reportHint, details)
+  if (status === 503) return fail('overloaded', `the local model server is not ready (503${said})`, 'wait for the model to load and try again')
+  if (status >= 500) return fail('server-error', `the local model server failed (${status}${said})`, LOCAL_CRASH_HINT)
+  return fail('bad-request', `the local model server rejected the request (${status}${said})`, REPORT_HINT)
 }
 
 /** An `{ error: ... }` object a local server sent inside the stream. */
 export function fromLocalStreamError(error: unknown): ModelError {
-  const message = typeof error === 'string' ? error : (openAiErrorOf(JSON.stringify({ error })).message || 'unknown error')
-  return new ModelError('server-error', `the local model failed while answering: ${message}`, 'check the server\'s log; the model may have run out of memory')
+  const message = typeof error === 'string' ? error : openAiErrorOf(JSON.stringify({ error })).message || 'unknown error'
+  return new ModelError('server-error', `the local model failed while answering: ${message}`, LOCAL_CRASH_HINT)
 }
+
+export const localNotConfigured = (missing: 'endpoint' | 'model'): ModelError =>
+  new ModelError(
+    'not-configured',
+    missing === 'endpoint' ? 'no local model endpoint is set up' : 'no local model is chosen for the endpoint',
+    'set the endpoint (e.g. http://127.0.0.1:11434/v1) and the model in Settings → Models'
+  )
 
 function openAiErrorOf(body: string): { message: string; code: string } {
   try {
@@ -298,7 +318,8 @@ function causeSuffix(error: unknown): string {
 
 function isNetworkFailure(error: unknown): boolean {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
-    if (/terminated|socket|ECONNRESET|ECONNREFUSED|other side closed|fetch failed/i.test(`${cause.message} ${String((cause as { code?: unknown }).code ?? '')}`)) return true
+    const code = (cause as { code?: unknown }).code
+    if (/terminated|socket|ECONNRESET|ECONNREFUSED|other side closed|fetch failed/i.test(`${cause.message} ${String(code ?? '')}`)) return true
   }
   return false
 }

@@ -5,6 +5,7 @@ import {
   fromLocalHttpStatus,
   fromLocalStreamError,
   interrupted,
+  localNotConfigured,
   ModelError,
   type LocalErrorContext
 } from './modelErrors.ts'
@@ -37,7 +38,8 @@ export interface OpenAiCompatibleProviderOptions {
 const LOCAL_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: 2, baseDelayMs: 500, maxDelayMs: 5000 }
 
 export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProviderOptions): ModelProvider {
-  const baseURL = options.baseURL.replace(/\/+$/, '')
+  if (!isHttpUrl(options.baseURL)) throw localNotConfigured('endpoint')
+  const baseURL = options.baseURL.trim().replace(/\/+$/, '')
   const log = options.log ?? createLogger({ scope: 'models.local' })
   const fetchImpl = options.fetch ?? globalThis.fetch
   const policy: RetryPolicy = { ...LOCAL_RETRY_POLICY, ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) }
@@ -46,16 +48,13 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {})
   }
 
-  async function streamOnce(request: ModelRequest, context: LocalErrorContext, emit: (event: ModelStreamEvent) => void, shown: () => boolean): Promise<ModelTurn> {
+  /** One request; `emit` marks content as shown, after which a failure is not retried. */
+  async function streamOnce(request: ModelRequest, context: LocalErrorContext, emit: (event: ModelStreamEvent) => void, shown: () => boolean) {
     const { signal } = request
     let response: Response
     try {
-      response = await fetchImpl(`${baseURL}/chat/completions`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(buildChatBody(request, context.model)),
-        ...(signal ? { signal } : {})
-      })
+      const body = JSON.stringify(buildChatBody(request, context.model))
+      response = await fetchImpl(`${baseURL}/chat/completions`, { method: 'POST', headers, body, ...(signal ? { signal } : {}) })
     } catch (error) {
       throw fromLocalFetchError(error, context, signal)
     }
@@ -63,7 +62,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
       const text = await response.text().catch(() => '')
       throw fromLocalHttpStatus(response.status, text, context, response.headers)
     }
-    if (!response.body) throw new ModelError('server-error', 'the local model server sent an empty reply', 'check the endpoint URL in Settings')
+    if (!response.body) throw new ModelError('server-error', 'the local model server sent an empty reply', LOCAL_URL_HINT)
 
     const turn = new ChatTurnAssembler(context.model, emit, log)
     let done = false
@@ -78,7 +77,8 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
         turn.add(chunk)
       }
       if (!done && !turn.finished) {
-        throw new ModelError('unreachable', `the local model server at ${baseURL} closed the stream before the reply was complete`, 'check the server\'s log; the model may have crashed')
+        const message = `the local model server at ${baseURL} closed the stream before the reply was complete`
+        throw new ModelError('unreachable', message, "check the server's log; the model may have crashed")
       }
     } catch (error) {
       const mapped = error instanceof ModelError ? error : fromLocalFetchError(error, context, signal)
@@ -93,7 +93,9 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
 
     async streamTurn(request: ModelRequest, onEvent: ModelEventListener = () => {}): Promise<ModelTurn> {
       if (request.signal?.aborted) throw abortedError(request.signal.reason)
-      const context: LocalErrorContext = { baseURL, model: request.model || options.model }
+      const model = request.model || options.model
+      if (!model) throw localNotConfigured('model')
+      const context: LocalErrorContext = { baseURL, model }
       let contentShown = false
       const emit = (event: ModelStreamEvent) => {
         contentShown = true
@@ -121,9 +123,9 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
       if (!response.ok) throw fromLocalHttpStatus(response.status, text, context, response.headers)
       const models = modelIdsOf(text)
       if (models === undefined) {
-        throw new ModelError('not-configured', `${baseURL}/models did not answer with a model list`, 'check the endpoint URL in Settings; it usually ends in /v1')
+        throw new ModelError('not-configured', `${baseURL}/models did not answer with a model list`, LOCAL_URL_HINT)
       }
-      const wanted = model ?? options.model
+      const wanted = context.model
       // Ollama also serves `name` as `name:latest`.
       if (wanted && models.length > 0 && !models.includes(wanted) && !models.includes(`${wanted}:latest`)) {
         throw fromLocalHttpStatus(404, JSON.stringify({ error: { message: 'model not found', code: 'model_not_found' } }), context)
@@ -133,6 +135,8 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
   }
 }
 
+const LOCAL_URL_HINT = 'check the endpoint URL in Settings; it usually ends in /v1'
+
 function parseChunk(data: string): ChatChunk & { error?: unknown } {
   try {
     const parsed = JSON.parse(data) as unknown
@@ -140,15 +144,25 @@ function parseChunk(data: string): ChatChunk & { error?: unknown } {
   } catch {
     // reported below
   }
-  throw new ModelError('server-error', `the local model server sent something that is not JSON: ${data.slice(0, 120)}`, 'check that the endpoint URL points at an OpenAI-compatible server', { retryable: false })
+  const message = `the local model server sent something that is not JSON: ${data.slice(0, 120)}`
+  throw new ModelError('server-error', message, LOCAL_URL_HINT, { retryable: false })
 }
 
 function modelIdsOf(text: string): string[] | undefined {
   try {
     const { data } = JSON.parse(text) as { data?: unknown }
     if (!Array.isArray(data)) return undefined
-    return data.flatMap((entry) => (typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'string' ? [(entry as { id: string }).id] : []))
+    return data.flatMap((entry: { id?: unknown } | null) => (typeof entry?.id === 'string' ? [entry.id] : []))
   } catch {
     return undefined
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value.trim())
+    return protocol === 'http:' || protocol === 'https:'
+  } catch {
+    return false
   }
 }

@@ -49,7 +49,7 @@ export function toChatMessages(system: string, messages: ConversationMessage[]):
       for (const block of message.content) {
         if (block.type === 'text') texts.push(block.text)
         // Chat completions have no error flag on tool results; say it in the content.
-        else chat.push({ role: 'tool', tool_call_id: block.tool_use_id, content: block.is_error ? `Error: ${block.content}` : block.content })
+        else chat.push({ role: 'tool', tool_call_id: block.tool_use_id, content: (block.is_error ? 'Error: ' : '') + block.content })
       }
       if (texts.length > 0) chat.push({ role: 'user', content: texts.join('\n\n') })
     } else {
@@ -59,7 +59,9 @@ export function toChatMessages(system: string, messages: ConversationMessage[]):
           ? [{ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } }]
           : []
       )
-      chat.push({ role: 'assistant', content: text || (toolCalls.length > 0 ? null : ''), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) })
+      chat.push(
+        toolCalls.length > 0 ? { role: 'assistant', content: text || null, tool_calls: toolCalls } : { role: 'assistant', content: text }
+      )
     }
   }
   return chat

@@ -19,6 +19,8 @@ export interface ChatChunk {
   usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } } | null
 }
 
+type ToolCallPiece = NonNullable<NonNullable<NonNullable<ChatChunk['choices']>[number]['delta']>['tool_calls']>[number]
+
 interface PendingCall {
   id: string
   name: string
@@ -52,7 +54,8 @@ export class ChatTurnAssembler {
       const prompt = chunk.usage.prompt_tokens ?? 0
       // OpenAI-style servers count cached prompt tokens inside prompt_tokens.
       const cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0
-      this.#usage = { inputTokens: prompt - cached, outputTokens: chunk.usage.completion_tokens ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 }
+      const outputTokens = chunk.usage.completion_tokens ?? 0
+      this.#usage = { inputTokens: prompt - cached, outputTokens, cacheReadTokens: cached, cacheWriteTokens: 0 }
     }
     const choice = chunk.choices?.[0]
     if (!choice) return
@@ -77,14 +80,23 @@ export class ChatTurnAssembler {
     return { content, stopReason: this.#stopReason(), usage: this.#usage, model: this.#model }
   }
 
-  #addToolCallPiece(piece: NonNullable<NonNullable<NonNullable<ChatChunk['choices']>[number]['delta']>['tool_calls']>[number]): void {
-    // Servers that send each call whole may leave out `index`; a new id then means a new call.
-    const index = piece.index ?? (piece.id && !this.#calls.some((call) => call.id === piece.id) ? this.#calls.length : this.#calls.length - 1)
-    const call = (this.#calls[index] ??= { id: '', name: '', arguments: '', announced: false })
-    if (piece.id) call.id = piece.id
+  #addToolCallPiece(piece: ToolCallPiece): void {
+    const call = (this.#calls[this.#indexOf(piece)] ??= { id: '', name: '', arguments: '', announced: false })
+    // Once announced, the id stays what the listener was told.
+    if (piece.id && !call.announced) call.id = piece.id
     if (piece.function?.name) call.name = piece.function.name
     if (piece.function?.arguments) call.arguments += piece.function.arguments
-    if (call.name && call.id) this.#announce(call)
+    if (call.name) this.#announce(call)
+  }
+
+  /** Servers that send each call whole may leave out `index`: a new id or a second name starts a new call. */
+  #indexOf(piece: ToolCallPiece): number {
+    if (piece.index !== undefined) return piece.index
+    const last = this.#calls.at(-1)
+    if (!last) return 0
+    const newId = piece.id !== undefined && piece.id !== last.id
+    const newName = piece.function?.name !== undefined && last.name !== ''
+    return newId || newName ? this.#calls.length : this.#calls.length - 1
   }
 
   #announce(call: PendingCall): void {

@@ -11,6 +11,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Low } from 'lowdb'
+import { CommonsError } from '../../../shared/errors.ts'
 import { newId } from '../../../shared/ids.ts'
 import { silentLogger, type Logger } from '../../../shared/log.ts'
 import { deviceFileSchema, deviceSchemaVersion, firstProblem, type DeviceFile, type DeviceWorkspace } from './deviceFile.ts'
@@ -19,17 +20,19 @@ import { PrivateJSONFile, privateFileMode } from './privateJsonFile.ts'
 export const deviceFileName = 'device.json'
 
 /** device.json could not be read or does not hold what it should; it was left untouched. */
-export class DeviceFileError extends Error {
-  override readonly name = 'DeviceFileError'
+export class DeviceFileError extends CommonsError {
+  override name = 'DeviceFileError'
   constructor(
     readonly file: string,
     problem: string,
-    options?: { cause?: unknown; whatToDo?: string }
+    options?: { cause?: unknown; hint?: string }
   ) {
-    const whatToDo =
-      options?.whatToDo ??
-      'fix the file, or move it aside to start this device afresh (you will have to join your workspaces again)'
-    super(`${file} ${problem}. Commons did not change it; ${whatToDo}`, { cause: options?.cause })
+    super(
+      'storage',
+      `${file} ${problem}; Commons did not change it`,
+      options?.hint ?? 'fix the file, or move it aside to start this device afresh (you will have to join your workspaces again)',
+      { cause: options?.cause }
+    )
   }
 }
 
@@ -104,7 +107,7 @@ export class DeviceStore {
       change(draft)
       const checked = deviceFileSchema.safeParse(draft)
       if (!checked.success) {
-        throw new Error(`refused to save ${this.file}: ${firstProblem(checked.error)}; nothing was changed`)
+        throw new CommonsError('invalid-input', `refused to save ${this.file}: ${firstProblem(checked.error)}; nothing was changed`)
       }
       const previous = this.db.data
       this.db.data = checked.data
@@ -112,7 +115,7 @@ export class DeviceStore {
         await this.db.write()
       } catch (error) {
         this.db.data = previous
-        throw new Error(`could not write ${this.file} (${(error as Error).message}); nothing was changed. Check free disk space and permissions`, {
+        throw new CommonsError('storage', `could not write ${this.file} (${(error as Error).message}); nothing was changed`, 'check free disk space and permissions', {
           cause: error
         })
       }
@@ -141,7 +144,7 @@ function parseDeviceFile(file: string, stored: unknown): DeviceFile {
     throw new DeviceFileError(
       file,
       `was written by a newer version of Commons (schemaVersion ${version}; this one reads ${deviceSchemaVersion})`,
-      { whatToDo: 'update Commons to open this data directory' }
+      { hint: 'update Commons to open this data directory' }
     )
   }
   const checked = deviceFileSchema.safeParse(stored)

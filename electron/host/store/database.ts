@@ -7,6 +7,7 @@
 
 import { mkdir } from 'node:fs/promises'
 import { ClassicLevel } from 'classic-level'
+import { CommonsError } from '../../../shared/errors.ts'
 import { DataDirectoryInUseError, describe } from './errors.ts'
 import type { KeyRange } from './keys.ts'
 
@@ -44,9 +45,10 @@ export async function openLevelDatabase(options: LevelDatabaseOptions): Promise<
   } catch (error) {
     if (isLockError(error)) throw new DataDirectoryInUseError(options.dataDirectory, error)
     const cause = (error as { cause?: unknown }).cause
-    throw new Error(
-      `could not open the doc store in ${options.location}: ${describe(cause ?? error)}. ` +
-        'Check that the directory is readable and writable; if LevelDB reports corruption, move the directory aside and let the app sync again',
+    throw new CommonsError(
+      'storage',
+      `could not open the doc store in ${options.location}: ${describe(cause ?? error)}`,
+      'check that the directory is readable and writable; if LevelDB reports corruption, move the directory aside and let Commons sync again',
       { cause: error }
     )
   }

@@ -15,6 +15,7 @@
 import { EventEmitter } from 'node:events'
 import path from 'node:path'
 import * as Y from 'yjs'
+import { CommonsError } from '../../../shared/errors.ts'
 import { silentLogger, type Logger } from '../../../shared/log.ts'
 import { openLevelDatabase, type DocDatabase, type DocOperation } from './database.ts'
 import { StoreWriteError, describe } from './errors.ts'
@@ -177,9 +178,10 @@ export class DocStore extends EventEmitter<{ error: [StoreWriteError] }> {
           merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
           Y.applyUpdate(doc, merged, this)
         } catch (error) {
-          throw new Error(
-            `the stored state of doc "${name}" in ${this.location} could not be read (${describe(error)}); ` +
-              'the store may be damaged: close Commons, move the docs folder aside and sync the workspace again',
+          throw new CommonsError(
+            'storage',
+            `the stored state of doc "${name}" in ${this.location} could not be read (${describe(error)})`,
+            'the store may be damaged: close Commons, move the docs folder aside and sync the workspace again',
             { cause: error }
           )
         }

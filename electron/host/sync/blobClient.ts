@@ -4,6 +4,7 @@
  */
 
 import { createHash } from 'node:crypto'
+import { CommonsError } from '../../../shared/errors.ts'
 import { SyncServerError, errorFromResponse, request } from './httpError.ts'
 import { apiUrl } from './serverUrl.ts'
 
@@ -26,7 +27,7 @@ export async function uploadBlob(
   // The server checks too; checking here names the real problem (a bug on this side) without a round trip.
   const actual = sha256Hex(bytes)
   if (actual !== sha256) {
-    throw new Error(`could not ${action}: the bytes hash to ${actual}, not ${sha256}; the file changed or the hash is wrong`)
+    throw new CommonsError('invalid-input', `could not ${action}: the bytes hash to ${actual}, not ${sha256}`, 'the file changed or the hash is wrong; hash the bytes again')
   }
   const response = await request(action, blobUrl(serverUrl, workspaceId, sha256), {
     method: 'PUT',
@@ -50,14 +51,14 @@ export async function downloadBlob(serverUrl: string, token: string, workspaceId
   if (!response.ok) {
     const error = await errorFromResponse(action, response)
     if (response.status === 404 && error.serverError === undefined) {
-      throw new SyncServerError(action, 404, 'no such blob', 'The device that added the file has not uploaded it yet; try again once it is online')
+      throw new SyncServerError(action, 404, 'no such blob', 'the device that added the file has not uploaded it yet; try again once it is online')
     }
     throw error
   }
   const bytes = new Uint8Array(await response.arrayBuffer())
   const actual = sha256Hex(bytes)
   if (actual !== sha256) {
-    throw new SyncServerError(action, response.status, `the bytes received hash to ${actual}`, 'The download was damaged; try again')
+    throw new SyncServerError(action, response.status, `the bytes received hash to ${actual}`, 'the download was damaged; try again')
   }
   return bytes
 }
@@ -81,7 +82,7 @@ function blobUrl(serverUrl: string, workspaceId: string, sha256: string): string
 
 function checkSha(action: string, sha256: string): void {
   if (!sha256Pattern.test(sha256)) {
-    throw new Error(`could not ${action}: "${sha256}" is not a sha256 (64 lowercase hex characters)`)
+    throw new CommonsError('invalid-input', `could not ${action}: "${sha256}" is not a sha256`, 'a sha256 is 64 lowercase hex characters')
   }
 }
 

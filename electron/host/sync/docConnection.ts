@@ -11,13 +11,17 @@ import { Awareness } from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import { WebsocketProvider, messageSync } from 'y-websocket'
 import type * as Y from 'yjs'
+import { CommonsError } from '../../../shared/errors.ts'
 import type { Logger } from '../../../shared/log.ts'
 
 export type DocSyncState = 'connecting' | 'offline' | 'syncing' | 'synced' | 'access-denied'
 
 /** The server refused this device's token (HTTP 401/403 before the upgrade, or close code 4401). */
-export class SyncAccessDeniedError extends Error {
-  override readonly name = 'SyncAccessDeniedError'
+export class SyncAccessDeniedError extends CommonsError {
+  override name = 'SyncAccessDeniedError'
+  constructor(detail: string) {
+    super('access', detail)
+  }
 }
 
 export interface DocConnectionOptions {
@@ -102,10 +106,25 @@ export class DocConnection {
       await this.#until(() => this.state === 'synced' && this.#serverStep1Answered, signal)
       const epoch = this.#epoch
       const target = this.#sendStep1()
-      if (target === null) continue
+      if (target === null) {
+        // The socket is closing; wait for its close event rather than spin.
+        await this.#until(() => this.#epoch !== epoch || !this.#open, signal)
+        continue
+      }
       await this.#until(() => this.#epoch !== epoch || !this.#open || this.#step2Received >= target, signal)
       if (this.#epoch === epoch && this.#step2Received >= target) return
     }
+  }
+
+  /** What an unfinished `agree` is waiting for, for error messages. */
+  describeWait(): string {
+    if (this.state === 'synced') {
+      return (
+        `${this.name} is synced, but the server has not confirmed that it stored this device's changes ` +
+        '(its disk writes may be failing: see its /healthz)'
+      )
+    }
+    return `${this.name} is ${this.state}${this.detail !== undefined ? ` (${this.detail})` : ''}`
   }
 
   destroy(): void {
@@ -225,8 +244,8 @@ export class DocConnection {
       }
       const check = () => {
         if (signal.aborted) finish(() => reject(signal.reason))
-        else if (this.state === 'access-denied') finish(() => reject(new SyncAccessDeniedError(this.detail)))
-        else if (this.#destroyed) finish(() => reject(new Error(`doc "${this.name}" was detached from sync before the server confirmed it`)))
+        else if (this.state === 'access-denied') finish(() => reject(new SyncAccessDeniedError(this.detail ?? `the sync server refused this device's token for workspace ${this.#options.workspaceId}`)))
+        else if (this.#destroyed) finish(() => reject(new CommonsError('connection', `doc "${this.name}" was detached from sync before the server confirmed it`)))
         else if (ready()) finish(resolve)
       }
       this.#waiters.add(check)

@@ -81,7 +81,7 @@ export function joinWithInvite(serverUrl: string, workspaceId: string, input: { 
     method: 'POST',
     body: input,
     schema: joinedSchema,
-    hints: { 401: 'The invite code is unknown, used up or expired; ask an owner for a new one' }
+    hints: { 401: 'the invite code is unknown, used up or expired; ask an owner for a new one' }
   })
 }
 
@@ -133,7 +133,7 @@ async function callJson<T>(action: string, serverUrl: string, path: string[], ca
   try {
     body = await response.json()
   } catch (error) {
-    throw new SyncServerError(action, response.status, 'the answer is not JSON', 'Check that the URL points at a Commons sync server', { cause: error })
+    throw new SyncServerError(action, response.status, 'the answer is not JSON', 'check that the URL points at a Commons sync server', { cause: error })
   }
   const parsed = call.schema.safeParse(body)
   if (!parsed.success) {
@@ -143,7 +143,7 @@ async function callJson<T>(action: string, serverUrl: string, path: string[], ca
       action,
       response.status,
       `unexpected answer (${field})`,
-      'The server speaks another version of the protocol; update Commons or the server'
+      'the server speaks another version of the protocol; update Commons or the server'
     )
   }
   return parsed.data

@@ -1,18 +1,20 @@
 /** The addresses a sync server answers on, from the http(s)://host:port a device stores. */
 
+import { CommonsError } from '../../../shared/errors.ts'
+
 /** Validates a configured server URL and returns it without trailing slashes. */
 export function normalizeServerUrl(serverUrl: string): string {
   let url: URL
   try {
     url = new URL(serverUrl)
   } catch {
-    throw new Error(`"${serverUrl}" is not a sync server URL; expected something like http://sync.example.com:4455`)
+    throw new CommonsError('invalid-input', `"${serverUrl}" is not a sync server URL`, 'give one like http://sync.example.com:4455')
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`"${serverUrl}" is not a sync server URL: it must start with http:// or https://`)
+    throw new CommonsError('invalid-input', `"${serverUrl}" is not a sync server URL`, 'it must start with http:// or https://')
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new Error(`"${serverUrl}" is not a sync server URL: drop the ?query and #fragment`)
+    throw new CommonsError('invalid-input', `"${serverUrl}" is not a sync server URL`, 'drop the ?query and #fragment')
   }
   return url.href.replace(/\/+$/, '')
 }

@@ -7,10 +7,11 @@
  * workspace has no server configured, without making a WorkspaceSync at all).
  */
 
-import { EventEmitter } from 'node:events'
+import { EventEmitter, setMaxListeners } from 'node:events'
 import WebSocketNode from 'ws'
 import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
+import { CommonsError } from '../../../shared/errors.ts'
 import { silentLogger, type Logger } from '../../../shared/log.ts'
 import { DocConnection, type DocSyncState } from './docConnection.ts'
 import { normalizeServerUrl, syncSocketBase } from './serverUrl.ts'
@@ -20,8 +21,11 @@ export type SyncStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'acce
 export { SyncAccessDeniedError } from './docConnection.ts'
 
 /** waitForAgreement ran out of time; the message says which docs were not confirmed and why. */
-export class SyncTimeoutError extends Error {
-  override readonly name = 'SyncTimeoutError'
+export class SyncTimeoutError extends CommonsError {
+  override name = 'SyncTimeoutError'
+  constructor(message: string) {
+    super('connection', message, 'check that the server is running and reachable, then try again; nothing is lost, the changes stay on this device')
+  }
 }
 
 export interface WorkspaceSyncOptions {
@@ -88,7 +92,7 @@ export class WorkspaceSync extends EventEmitter<{ status: [status: SyncStatus, d
   attach(name: string, doc: Y.Doc): void {
     if (this.#destroyed) throw new Error(`the sync of workspace ${this.workspaceId} was destroyed; make a new WorkspaceSync`)
     if (!name.startsWith(this.workspaceId + '/')) {
-      throw new Error(`doc "${name}" is not a doc of workspace ${this.workspaceId}; its name must start with "${this.workspaceId}/"`)
+      throw new CommonsError('invalid-input', `doc "${name}" is not a doc of workspace ${this.workspaceId}`, `its name must start with "${this.workspaceId}/"`)
     }
     if (this.#docs.has(name)) throw new Error(`doc "${name}" is already attached to sync; detach it first`)
     const connection = new DocConnection({
@@ -137,6 +141,8 @@ export class WorkspaceSync extends EventEmitter<{ status: [status: SyncStatus, d
     })
     const pending = new Set(connections)
     const controller = new AbortController()
+    // One abort listener per doc waited for; a workspace has far more than Node's default of ten.
+    setMaxListeners(0, controller.signal)
     const timer = setTimeout(() => controller.abort(this.#timeoutError(timeoutMs, [...pending])), timeoutMs)
     try {
       await Promise.all(
@@ -165,10 +171,10 @@ export class WorkspaceSync extends EventEmitter<{ status: [status: SyncStatus, d
   }
 
   #timeoutError(timeoutMs: number, pending: DocConnection[]): SyncTimeoutError {
-    const docs = pending.map((connection) => `${connection.name} is ${connection.state}${connection.detail ? ` (${connection.detail})` : ''}`)
+    const docs = pending.map((connection) => connection.describeWait())
     return new SyncTimeoutError(
       `timed out after ${timeoutMs} ms waiting for the sync server at ${this.serverUrl} to confirm workspace ${this.workspaceId}: ` +
-        `${docs.join('; ')}. Check that the server is running and reachable, then try again; nothing is lost, the changes stay on this device`
+        docs.join('; ')
     )
   }
 

@@ -6,7 +6,7 @@
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { arch, cpus, platform, release, totalmem } from 'node:os'
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -131,8 +131,17 @@ export function environment(): Record<string, unknown> {
     platform: `${platform()} ${release()} ${arch()}`,
     cpus: cpuList.length,
     cpuModel: cpuList[0]?.model,
-    totalMemoryMiB: Math.round(totalmem() / 1024 / 1024)
+    totalMemoryMiB: Math.round(totalmem() / 1024 / 1024),
+    loadAverage: loadavg()
   }
+}
+
+/** Says so when other work keeps the machine busy (numbers taken now are unreliable); returns the 1-minute load. */
+export function warnIfBusy(what: string): number {
+  const load = loadavg()[0]!
+  const cores = cpus().length
+  if (load > cores * 0.5) log(`!! ${what}: the machine is busy (load average ${load.toFixed(1)} on ${cores} cores); other processes skew these numbers.`)
+  return load
 }
 
 /** Writes `test/.artifacts/bench/<name>-<timestamp>.json` and returns its path relative to the repo. */

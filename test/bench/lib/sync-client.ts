@@ -29,6 +29,11 @@ export interface LightClientOptions {
   applyRemote?: boolean
   /** The awareness state sent after the first step 1, as y-websocket does ({} by default; null sends none). */
   awarenessState?: Record<string, unknown> | null
+  /**
+   * The state vector the first step 1 announces instead of `doc`'s: a client that stands for a device
+   * which already has the doc (and so gets only a small diff) without holding a copy in this process.
+   */
+  initialStateVector?: Uint8Array
   /** ms to wait for the socket to open. */
   openTimeoutMs?: number
 }
@@ -81,7 +86,7 @@ export class LightClient {
       const ws = new WebSocket(options.url, { perMessageDeflate: false, handshakeTimeout: options.openTimeoutMs ?? 30_000 })
       const client = new LightClient(ws, options)
       ws.once('open', () => {
-        client.sendStep1()
+        client.sendStep1(options.initialStateVector)
         if (client.awarenessState !== null) ws.send(encodeAwarenessMessage(client.doc.clientID, 1, client.awarenessState))
         resolve(client)
       })
@@ -93,7 +98,8 @@ export class LightClient {
           ws.terminate()
         })
       })
-      ws.once('error', (error) => reject(error))
+      // Kept for the socket's life: a second 'error' without a listener would crash the load generator.
+      ws.on('error', (error) => reject(error))
     })
   }
 
@@ -129,9 +135,9 @@ export class LightClient {
     })
   }
 
-  private sendStep1(): void {
+  private sendStep1(stateVector: Uint8Array = Y.encodeStateVector(this.doc)): void {
     this.step1Sent += 1
-    this.ws.send(encodeSync(syncStep1, Y.encodeStateVector(this.doc)))
+    this.ws.send(encodeSync(syncStep1, stateVector))
   }
 
   private waitForStep2(target: number, timeoutMs: number): Promise<void> {

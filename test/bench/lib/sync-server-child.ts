@@ -90,7 +90,7 @@ async function collectGarbage(): Promise<void> {
 
 interface ProfileNode {
   id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
   hitCount?: number
 }
 
@@ -109,7 +109,7 @@ function topFunctions(profile: { nodes: ProfileNode[]; samples?: number[]; timeD
   for (const [id, micros] of selfMicros) {
     const frame = byNode.get(id)!.callFrame
     const file = frame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '~/').replace(/^.*\/(sync-server|test)\//, '$1/')
-    const key = `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim()
+    const key = `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : ''}`.trim()
     byFunction.set(key, (byFunction.get(key) ?? 0) + micros)
     total += micros
   }
