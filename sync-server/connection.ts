@@ -100,7 +100,7 @@ export class SyncConnection implements RoomPeer {
   }
 
   send(message: Uint8Array): void {
-    if (!this.isOpen) return
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return
     if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(CloseCode.slowConsumer, 'too many messages waiting to be sent; reconnect to resync')
       return

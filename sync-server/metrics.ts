@@ -30,14 +30,17 @@ function header(name: string, help: string, type: string): string[] {
 
 export class Counter<L extends string = never> implements Metric {
   private readonly values = new Map<string, { labels: Labels; value: number }>()
+  /** The entry of an unlabelled counter, bumped without a lookup. */
+  private readonly plain: { labels: Labels; value: number } | undefined
 
   constructor(readonly name: string, private readonly help: string, labelled: boolean) {
     // An unlabelled counter shows 0 before its first event; a labelled one shows only label sets seen.
-    if (!labelled) this.values.set('{}', { labels: {}, value: 0 })
+    if (!labelled) this.values.set('{}', (this.plain = { labels: {}, value: 0 }))
   }
 
   inc(amount = 1): void {
-    this.incWith({} as Record<L, string>, amount)
+    if (this.plain !== undefined) this.plain.value += amount
+    else this.incWith({} as Record<L, string>, amount)
   }
 
   incWith(labels: Record<L, string>, amount = 1): void {

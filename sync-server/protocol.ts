@@ -99,7 +99,9 @@ function read<T>(decode: () => T, what: string): T {
 function encode(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder()
   write(encoder)
-  return encoding.toUint8Array(encoder)
+  const bytes = encoding.toUint8Array(encoder)
+  // A Buffer, so that `ws` does not wrap it again for each of the connections it goes to.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {

@@ -41,7 +41,8 @@ function renderBlocks(blocks: readonly Block[]): Rendered[] {
   for (const block of blocks) {
     const previous = out.at(-1)
     // Two lists of one kind in a row would read as one list, unless their markers differ.
-    const alternateMarker = previous?.block.type === block.type && !previous.alternateMarker
+    const isList = block.type === 'bulletList' || block.type === 'orderedList'
+    const alternateMarker = isList && previous?.block.type === block.type && !previous.alternateMarker
     const markdown = renderBlock(block, alternateMarker)
     if (markdown !== '') out.push({ block, markdown, alternateMarker })
   }

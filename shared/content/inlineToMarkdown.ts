@@ -2,11 +2,12 @@
  * Inline items to markdown: the text of one paragraph or heading.
  *
  * Markdown cannot say everything a rich-text editor can: `**` does not open emphasis after a letter
- * when punctuation follows (`a**.b**`), adjacent delimiters can pair up differently than meant, and so
- * on. Rather than encode every such rule, each result is read back with the same lexer the import uses;
- * when it does not read back as the content it was made from, marks that cannot be written are left out
- * one at a time (the text always stays). Export then import is therefore exact up to those marks, and
- * exporting again gives the same markdown.
+ * when punctuation follows (`a**.b**`), neighbouring delimiters can pair up other than meant, and so
+ * on. Rather than encode every such rule, each result is read back with the lexer the import uses. When
+ * it does not read back as the content it was made from, other ways of writing it are tried (`__` for
+ * `**`, more escapes); when none works, marks that cannot be written are left out (the text always
+ * stays). Export then import is therefore exact up to those marks, and exporting again gives the same
+ * markdown.
  */
 
 import type { Token, Tokens } from 'marked'
@@ -169,7 +170,7 @@ function autolinkAt(items: readonly InlineItem[], index: number, style: Autolink
 /** A heading's trailing `#`s would be read as its closing sequence. */
 function protectClosingHashes(markdown: string): string {
   const trailing = /#+$/.exec(markdown)
-  if (trailing === null || endsWithUnescaped(markdown.slice(0, trailing.index + 1), '#') === false) return markdown
+  if (trailing === null || !endsWithUnescaped(markdown.slice(0, trailing.index + 1), '#')) return markdown
   return markdown.slice(0, trailing.index) + '\\' + markdown.slice(trailing.index)
 }
 
@@ -194,21 +195,27 @@ interface MarkSpan {
   to: number
 }
 
-/** Keeps each mark span that can be written alongside the spans kept before it. */
+// Past this many spans, spans are tried in this many groups, so a long paragraph costs a bounded number
+// of reads rather than one per span.
+const maxAttempts = 32
+
+/** Keeps each mark span (or group of spans) that can be written alongside those kept before it. */
 function renderWithWritableMarks(content: readonly InlineItem[], style: Style, block: TextBlockKind): string | null {
-  const kept: MarkSpan[] = []
-  let best: string | null = null
   const attempt = (spans: MarkSpan[]) => {
     const candidate = withSpans(content, spans)
     const markdown = render(candidate, style, block)
     return readsBackAs(markdown, candidate, block) ? markdown : null
   }
-  best = attempt(kept)
+  let best = attempt([])
   if (best === null) return null
-  for (const span of markSpans(content)) {
-    const markdown = attempt([...kept, span])
+  const spans = markSpans(content)
+  const groupSize = Math.ceil(spans.length / maxAttempts)
+  const kept: MarkSpan[] = []
+  for (let start = 0; start < spans.length; start += groupSize) {
+    const group = spans.slice(start, start + groupSize)
+    const markdown = attempt([...kept, ...group])
     if (markdown !== null) {
-      kept.push(span)
+      kept.push(...group)
       best = markdown
     }
   }

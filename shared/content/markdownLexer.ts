@@ -3,7 +3,7 @@
  * calls elsewhere in the renderer that would otherwise change how documents are parsed.
  */
 
-import { Lexer, getDefaults, type Token, type TokensList } from 'marked'
+import { Lexer, getDefaults, type TokensList } from 'marked'
 
 function options() {
   return { ...getDefaults(), gfm: true, breaks: false, pedantic: false }
@@ -12,5 +12,3 @@ function options() {
 export function lexMarkdown(markdown: string): TokensList {
   return Lexer.lex(markdown, options())
 }
-
-export type { Token }

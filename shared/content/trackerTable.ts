@@ -35,6 +35,7 @@ export function readTracker(doc: Y.Doc): TrackerTable {
 /** The tracker as CSV: a header row of column names, then one record per row. */
 export function trackerToCsv(doc: Y.Doc): string {
   const { columns, rows } = readTracker(doc)
+  if (columns.length === 0) return ''
   return toCsv([columns.map((column) => column.name), ...rows.map((row) => columns.map((column) => cellText(column, row.values[column.id] ?? null)))])
 }
 

@@ -12,15 +12,17 @@
  *
  * `--only` takes names separated by commas and may be repeated. A name that is a bench file's name
  * (without `.bench.ts`) selects that file whole; `file:scenario` selects a scenario of one file; any
- * other name is passed to every file as `--only <name>` (a bench that has no such scenario says so and
- * exits 0). Every other argument is passed through to each bench as is (`--quick`, bench-specific flags).
+ * other name is passed as `--only <name>` to every file that takes scenario names (one that parses its
+ * arguments with lib/bench-kit.ts's parseBenchArgs, or mentions '--only'; a bench without such a scenario
+ * says so and exits 0), and files that take none are skipped. Every other argument is passed through to
+ * each bench as is (`--quick`, bench-specific flags).
  *
  * Benchmarks print numbers and write JSON under test/.artifacts/bench/; they assert no timings. The
  * exit code is non-zero when a bench process failed (crashed, or reported a failed check).
  */
 
 import { spawn } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -60,10 +62,17 @@ if (list) {
 }
 if (files.length === 0) fail(`no *.bench.ts files in ${benchDir}`)
 
+/** Whether a bench file handles `--only <scenario>` itself. */
+function takesScenarios(file) {
+  const source = readFileSync(join(benchDir, file), 'utf8')
+  return /parseBenchArgs|['"]--only['"]/.test(source)
+}
+
 /** For each file: undefined = skip, [] = run whole, [scenario...] = run with --only. */
-function selection(name) {
+function selection(name, file) {
   if (only.length === 0) return []
   if (only.includes(name)) return []
+  if (!takesScenarios(file)) return undefined
   const scenarios = []
   for (const token of only) {
     const colon = token.indexOf(':')
@@ -85,7 +94,7 @@ const results = []
 const started = Date.now()
 for (const [index, file] of files.entries()) {
   const name = names[index]
-  const scenarios = selection(name)
+  const scenarios = selection(name, file)
   if (scenarios === undefined) continue
   const benchArgs = [...passThrough, ...(scenarios.length > 0 ? ['--only', scenarios.join(',')] : [])]
   console.log(`\n=== ${name} (${file}${benchArgs.length > 0 ? ' ' + benchArgs.join(' ') : ''}) ===\n`)
