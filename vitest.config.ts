@@ -9,7 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          environment: 'node'
+          environment: 'node',
+          sequence: { groupOrder: 0 }
         }
       },
       {
@@ -20,7 +21,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Integration tests spawn servers and processes; two cores do not like running many at once.
-          maxWorkers: 2
+          maxWorkers: 2,
+          // Unit tests first, then integration tests (which start servers and processes).
+          sequence: { groupOrder: 1 }
         }
       }
     ]

@@ -6,6 +6,7 @@
 
 import * as Y from 'yjs'
 import type { Logger } from '../shared/log.ts'
+import type { LogSyncer } from './log-syncer.ts'
 import { Room, type RoomPeer } from './room.ts'
 import { RoomWriter, type RoomWriterOptions } from './room-writer.ts'
 import type { SyncMetrics } from './sync-metrics.ts'
@@ -13,6 +14,7 @@ import type { UpdateLog } from './update-log.ts'
 
 export interface RoomRegistryOptions {
   log: UpdateLog
+  syncer: LogSyncer
   metrics: SyncMetrics
   logger: Logger
   evictAfterMs: number
@@ -31,7 +33,9 @@ export class RoomRegistry {
     return this.rooms.size
   }
 
+  /** Rooms whose writes fail; every loaded room while fsyncs fail. */
   get failingCount(): number {
+    if (this.options.syncer.failing) return this.rooms.size
     let count = 0
     for (const room of this.rooms.values()) if (room.writer.failing) count++
     return count
@@ -110,6 +114,7 @@ export class RoomRegistry {
     const writer = new RoomWriter(name, stored, {
       ...this.options.writer,
       log,
+      syncer: this.options.syncer,
       metrics,
       logger,
       snapshot: () => Y.encodeStateAsUpdate(doc)

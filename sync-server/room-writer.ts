@@ -2,18 +2,21 @@
  * Writes one room's updates to its log: batched, in order, and retried until they are on disk.
  *
  * Every update the room accepts is queued here right after it is applied in memory. One write is in
- * flight at a time; whatever arrives meanwhile goes out together in the next batch. `whenStored` is
+ * flight at a time; whatever arrives meanwhile goes out together in the next batch. `whenDurable` is
  * the write barrier of docs/sync-protocol.md: the room answers a sync step 1 only once everything
- * queued before it is stored. A failed write is logged, counted and retried with backoff; until it
- * succeeds the room stops acknowledging (its barrier waits), so no client is told "stored" falsely.
+ * queued before it is written and fsynced (by the shared LogSyncer). A failed write is logged, counted
+ * and retried with backoff; until it succeeds the room stops acknowledging (its barrier waits), so no
+ * client is told "stored" falsely.
  */
 
 import type { Logger } from '../shared/log.ts'
+import type { LogSyncer } from './log-syncer.ts'
 import type { SyncMetrics } from './sync-metrics.ts'
 import type { StoredLog, UpdateLog } from './update-log.ts'
 
 export interface RoomWriterOptions {
   log: UpdateLog
+  syncer: LogSyncer
   metrics: Pick<SyncMetrics, 'persistWriteSeconds' | 'persistFailures'>
   logger: Logger
   /** The room's full state as one update (for compaction); must include everything queued so far. */
@@ -47,6 +50,8 @@ export class RoomWriter {
   private firstSeq: number
   private nextSeq: number
   private bytesSinceCompaction: number
+  /** The syncer's epoch of this room's latest write. */
+  private lastWriteEpoch = 0
 
   constructor(private readonly room: string, stored: Pick<StoredLog, 'firstSeq' | 'nextSeq' | 'bytes'>, private readonly options: RoomWriterOptions) {
     this.firstSeq = stored.firstSeq
@@ -89,6 +94,14 @@ export class RoomWriter {
   whenStored(target: number = this.enqueuedCount): Promise<void> | undefined {
     if (this.storedCount >= target) return undefined
     return new Promise((resolve) => this.waiters.push({ target, resolve }))
+  }
+
+  /** Resolves once the first `target` queued updates are stored and fsynced; undefined when they already are. */
+  whenDurable(target: number = this.enqueuedCount): Promise<void> | undefined {
+    const stored = this.whenStored(target)
+    if (stored === undefined) return this.options.syncer.whenSynced(this.lastWriteEpoch)
+    // By the time `target` is stored, this room's latest write is the one that stored it or a later one.
+    return stored.then(() => this.options.syncer.whenSynced(this.lastWriteEpoch))
   }
 
   /** Resolves when everything queued so far is stored (after a compaction, when `compact` is set), or the writer stops. */
@@ -151,6 +164,7 @@ export class RoomWriter {
       this.options.metrics.persistWriteSeconds.observe((performance.now() - started) / 1000)
       if (this.failures > 0) this.options.logger.warn('writing updates to disk works again', { room: this.room, after: this.failures })
       this.failures = 0
+      this.lastWriteEpoch = this.options.syncer.noteWrite()
       this.storedCount += batch.length
       this.releaseWaiters()
     }

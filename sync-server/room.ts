@@ -3,7 +3,8 @@
  *
  * Updates from a connection are applied, queued for disk and relayed to the other connections at once
  * (relaying does not wait for the disk: latency matters, and every client keeps its own copy). A sync
- * step 1 is answered behind the write barrier (see room-writer.ts).
+ * step 1 is answered behind the write barrier: once everything queued before it is written and fsynced
+ * (see room-writer.ts).
  */
 
 import * as Y from 'yjs'
@@ -117,9 +118,9 @@ export class Room {
     const reply = () => {
       if (peer.isOpen && !this.destroyed) peer.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
     }
-    const stored = this.writer.whenStored()
-    if (stored === undefined) reply()
-    else void stored.then(reply)
+    const durable = this.writer.whenDurable()
+    if (durable === undefined) reply()
+    else void durable.then(reply)
   }
 
   private relayAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {

@@ -20,6 +20,7 @@ import { CloseCode } from './close-codes.ts'
 import { ConnectionTracker } from './connection-tracker.ts'
 import { openDatabase } from './database.ts'
 import { loadOrCreateAdminToken, removeServerInfo, writeServerInfo } from './data-dir.ts'
+import { LogSyncer } from './log-syncer.ts'
 import { createHttpApi } from './http-api.ts'
 import { resolveLimits, type SyncServerLimits } from './limits.ts'
 import { RoomRegistry } from './room-registry.ts'
@@ -66,6 +67,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const db = await openDatabase(join(options.dataDir, 'db'))
   let shuttingDown = false
   let httpServer: Server | undefined
+  let syncer: LogSyncer | undefined
   try {
     const auth = await AuthStore.open(db)
     const blobs = new BlobStore(join(options.dataDir, 'blobs'), db)
@@ -79,8 +81,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       roomsFailingWrites: () => rooms?.failingCount ?? 0,
       uptimeSeconds: () => Math.round((Date.now() - startedAt) / 1000)
     })
+    const updateLog = new LevelUpdateLog(db)
+    const logSyncer = new LogSyncer({ sync: () => updateLog.sync(), metrics, logger: logger.child('disk') })
+    syncer = logSyncer
     const registry = new RoomRegistry({
-      log: new LevelUpdateLog(db),
+      log: updateLog,
+      syncer: logSyncer,
       metrics,
       logger: logger.child('rooms'),
       evictAfterMs: limits.evictAfterSeconds * 1000
@@ -166,10 +172,13 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       for (const connection of live) connection.stopReading()
       const unfinished = await registry.flushAll(flushTimeoutMs)
       if (unfinished.length > 0) logger.error('shutdown could not write every room in time; clients heal them on reconnect', { rooms: unfinished })
+      const synced = await withTimeout(logSyncer.flush(), flushTimeoutMs)
+      if (!synced) logger.error('shutdown could not fsync the database in time')
       for (const connection of live) connection.close(CloseCode.shuttingDown, 'server shutting down')
       await waitUntil(() => connections.size === 0, 2000)
       for (const connection of connections.all()) connection.terminate()
       registry.closeAll()
+      logSyncer.stop()
       server.closeAllConnections()
       await serverClosed
       await db.close()
@@ -184,9 +193,21 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       close: () => (closing ??= close())
     }
   } catch (error) {
+    syncer?.stop()
     httpServer?.close()
     await db.close()
     throw error
+  }
+}
+
+/** Whether `promise` settled within `timeoutMs`. */
+async function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+  try {
+    return await Promise.race([promise.then(() => true), timeout])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

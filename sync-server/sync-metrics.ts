@@ -32,6 +32,7 @@ export interface SyncMetrics {
   bytesSent: Counter
   refusals: Counter<'reason'>
   persistWriteSeconds: Histogram
+  persistSyncSeconds: Histogram
   persistFailures: Counter
   errors: Counter<'kind'>
 }
@@ -39,9 +40,12 @@ export interface SyncMetrics {
 export interface LiveCounts {
   connections(): number
   roomsLoaded(): number
+  /** Rooms whose writes fail, or all loaded rooms while fsyncs fail. */
   roomsFailingWrites(): number
   uptimeSeconds(): number
 }
+
+const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 
 export function createSyncMetrics(live: LiveCounts): SyncMetrics {
   const registry = new MetricsRegistry()
@@ -57,10 +61,9 @@ export function createSyncMetrics(live: LiveCounts): SyncMetrics {
     bytesReceived: registry.counter('commons_sync_received_bytes_total', 'Bytes of websocket messages received.'),
     bytesSent: registry.counter('commons_sync_sent_bytes_total', 'Bytes of websocket messages sent.'),
     refusals: registry.labelledCounter<'reason'>('commons_sync_refusals_total', 'Requests and connections refused or closed by the server, by reason.'),
-    persistWriteSeconds: registry.histogram('commons_sync_persistence_write_seconds', 'Time to write one batch of updates durably.', [
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
-    ]),
-    persistFailures: registry.counter('commons_sync_persistence_write_failures_total', 'Failed writes of updates to disk (each is retried).'),
+    persistWriteSeconds: registry.histogram('commons_sync_persistence_write_seconds', "Time to write one batch of a room's updates to the database log.", latencyBuckets),
+    persistSyncSeconds: registry.histogram('commons_sync_persistence_sync_seconds', 'Time to fsync the database log (one fsync covers the writes of every room before it).', latencyBuckets),
+    persistFailures: registry.counter('commons_sync_persistence_write_failures_total', 'Failed writes or fsyncs of updates to disk (each is retried).'),
     errors: registry.labelledCounter<'kind'>('commons_sync_errors_total', 'Unexpected errors, by where they happened.')
   }
 }

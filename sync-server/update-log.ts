@@ -1,7 +1,11 @@
 /**
  * Each room's stored state: a log of Yjs updates under `doc!<room>!<seq>`, now and then compacted into
- * one merged update. Appends and compactions are single LevelDB batches written with `sync`, so a
- * batch is either wholly on disk or not at all, even across a crash or power loss.
+ * one merged update. Appends and compactions are single LevelDB batches, so a batch is stored wholly or
+ * not at all.
+ *
+ * They are written without fsync: once LevelDB has written a batch to its log (the promise resolved) it
+ * survives a crash of this process, kill -9 included. `sync()` makes every earlier write durable against
+ * a crash of the machine too; log-syncer.ts calls it for the write barrier (one fsync covers all rooms).
  */
 
 import { prefixRange, type Database } from './database.ts'
@@ -21,6 +25,8 @@ export interface UpdateLog {
   append(room: string, firstSeq: number, updates: readonly Uint8Array[]): Promise<void>
   /** Stores `merged` as entry `mergedSeq` and deletes the entries `[deleteFrom, mergedSeq)` it replaces. */
   compact(room: string, merged: Uint8Array, deleteFrom: number, mergedSeq: number): Promise<void>
+  /** Makes every write that completed before it durable (fsync of the database log). */
+  sync(): Promise<void>
 }
 
 const seqWidth = 16
@@ -54,13 +60,18 @@ export class LevelUpdateLog implements UpdateLog {
 
   async append(room: string, firstSeq: number, updates: readonly Uint8Array[]): Promise<void> {
     const operations = updates.map((value, index) => ({ type: 'put' as const, key: entryKey(room, firstSeq + index), value }))
-    await this.db.batch(operations, { sync: true })
+    await this.db.batch(operations, { sync: false })
   }
 
   async compact(room: string, merged: Uint8Array, deleteFrom: number, mergedSeq: number): Promise<void> {
     const batch = this.db.batch()
     for (let seq = deleteFrom; seq < mergedSeq; seq++) batch.del(entryKey(room, seq))
     batch.put(entryKey(room, mergedSeq), merged)
-    await batch.write({ sync: true })
+    await batch.write({ sync: false })
+  }
+
+  async sync(): Promise<void> {
+    // LevelDB has no bare fsync: a synced write syncs its log, and so every record written before it.
+    await this.db.put('meta!synced', new TextEncoder().encode(new Date().toISOString()), { sync: true })
   }
 }

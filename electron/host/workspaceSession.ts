@@ -69,7 +69,7 @@ export class WorkspaceSession extends EventEmitter<SessionEvents> {
     this.id = options.workspaceId
     this.memberId = options.device.entry.memberId
     this.deviceId = options.device.deviceId
-    this.context = operationContext(this.memberId, options.source)
+    this.context = operationContext(this.memberId, options.source, { deviceId: options.device.deviceId })
     this.blobs = options.blobs
     this.#sync = options.sync
     this.#log = options.log.child('workspace')

@@ -13,8 +13,8 @@ export interface ChannelCollections {
   edits: Y.Map<MessageEdit>
   /** messageId → who deleted it and when */
   deletions: Y.Map<MessageDeletion>
-  /** messageId → the text of a coworker reply while it streams (see the agent's task runner) */
-  liveText: Y.Map<Y.Text>
+  /** taskId → the reply a coworker task is streaming: `{ runId, text: Y.Text }` (shared/model/trail.ts) */
+  liveText: Y.Map<Y.Map<unknown>>
   /** taskId → the task's audit trail: each model turn, tool call and result, with timing */
   trails: Y.Map<Y.Array<unknown>>
 }

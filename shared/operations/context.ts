@@ -13,6 +13,8 @@ export interface OperationContext {
    * UI uses it to tell its own edits from a peer's.
    */
   origin: OperationOrigin
+  /** The device making the change, where it matters (a task records the device that created it). */
+  deviceId?: string
 }
 
 export interface OperationOrigin {
@@ -20,8 +22,12 @@ export interface OperationOrigin {
   actorId: string
 }
 
-export function operationContext(actorId: string, source: OperationOrigin['source'], now: () => number = Date.now): OperationContext {
-  return { actorId, now, origin: { source, actorId } }
+export function operationContext(
+  actorId: string,
+  source: OperationOrigin['source'],
+  options: { now?: () => number; deviceId?: string } = {}
+): OperationContext {
+  return { actorId, now: options.now ?? Date.now, origin: { source, actorId }, ...(options.deviceId !== undefined ? { deviceId: options.deviceId } : {}) }
 }
 
 /** Runs `change` as one transaction on `doc` with the context's origin, and returns what it returns. */

@@ -9,7 +9,8 @@ import { rootCollections } from '../model/rootDoc.ts'
 import type { MessageRecord, MessageView } from '../model/types.ts'
 import { requireChannelMember } from './channels.ts'
 import { transact, type OperationContext } from './context.ts'
-import { listMembers } from './members.ts'
+import { findMember, listMembers } from './members.ts'
+import { createTask } from './tasks.ts'
 import { idOf, messageText, parseInput } from './validate.ts'
 
 /** The docs a message operation touches: the root (members, channels) and the channel's own doc. */
@@ -55,7 +56,32 @@ export function postMessage(docs: ChannelDocs, input: z.input<typeof postMessage
     sharedFromAssistant: parsed.sharedFromAssistant
   }
   transact(docs.channel, context, () => channelCollections(docs.channel).messages.push([record]))
+  createMentionTasks(docs.root, channel.id, record, channel.members, context)
   return getMessage(docs.channel, record.id)
+}
+
+/**
+ * A person's message that @mentions a coworker in the channel asks that coworker for something: it
+ * becomes a queued task, created here, on the device that posted it (which then claims and runs it).
+ * A coworker mentioned outside its channels is not asked, and coworkers' own messages ask nobody, so two
+ * coworkers cannot set each other off.
+ */
+function createMentionTasks(root: Y.Doc, channelId: string, message: MessageRecord, channelMembers: Record<string, number>, context: OperationContext): void {
+  if (findMember(root, message.authorId)?.kind !== 'person') return
+  const asked = new Set(message.mentions.filter((mention) => mention.kind === 'coworker' && channelMembers[mention.memberId] !== undefined).map((mention) => mention.memberId))
+  for (const coworkerId of asked) {
+    createTask(
+      root,
+      {
+        coworkerId,
+        channelId,
+        trigger: { type: 'mention', messageId: message.id, threadId: message.threadId },
+        prompt: message.text,
+        deviceId: context.deviceId ?? 'unknown-device'
+      },
+      context
+    )
+  }
 }
 
 export const editMessageInput = z.object({

@@ -153,6 +153,11 @@ export function listTasks(root: Y.Doc, filter: { channelId?: string; coworkerId?
     .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id))
 }
 
+/** The tasks a message asked for (one per coworker it mentioned in its channel). */
+export function tasksForMessage(root: Y.Doc, messageId: string): TaskRecord[] {
+  return listTasks(root).filter((task) => task.trigger.type === 'mention' && task.trigger.messageId === messageId)
+}
+
 function requireTaskRecord(root: Y.Doc, taskId: string): RecordMap {
   const record = rootCollections(root).tasks.get(taskId)
   if (record === undefined) throw notFound('task', taskId, 'list tasks with `commons task list`')

@@ -18,14 +18,15 @@
  *
  * Flags: --quick (short smoke run), --only NAME[,NAME], --server ours|reference|both, --seconds N (measure
  * time per latency scenario), --rate N (aggregate updates/s), --fanout-rate N, --profile (CPU-profile
- * the server during each measurement; .cpuprofile files go to test/.artifacts/bench/).
+ * the server during each measurement; .cpuprofile files go to test/.artifacts/bench/), --data-root DIR
+ * (where commons-sync keeps its data; the OS temp dir by default, /dev/shm takes the disk out).
  *
  * Prints tables and writes test/.artifacts/bench/sync-<timestamp>.json. Asserts no timings.
  */
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
@@ -63,6 +64,8 @@ const quick = args.quick
 const serverFlag = args.flags.get('server') ?? 'both'
 if (!['ours', 'reference', 'both'].includes(serverFlag)) throw new Error(`--server must be ours, reference or both, got ${serverFlag}`)
 const profile = args.flags.has('profile')
+/** Where servers keep their data (default: the OS temp dir). `--data-root /dev/shm` takes the disk's fsync cost out. */
+const dataRoot = args.flags.get('data-root') ?? tmpdir()
 
 const config = {
   quick,
@@ -140,7 +143,7 @@ interface LatencyResult {
   latencyMs: Distribution
   /** Per update: when its last observer applied it (fan-out). */
   lastObserverMs: Distribution
-  server_: ServerUsage | undefined
+  serverUsage: ServerUsage | undefined
   generator: { cpuPercent: number; loopDelayP99Ms: number; loopDelayMaxMs: number; cpuMicrosPerDelivery: number }
   setupSeconds: number
   /** commons-sync only: durable writes (LevelDB batches with sync) during the measurement, from /metrics. */
@@ -175,7 +178,7 @@ const results = {
   bench: 'sync',
   startedAt: new Date().toISOString(),
   environment: { ...environment(), fileDescriptors: 0 },
-  config: { ...config, servers: kinds, ourLimits: ourLimits(0), profile },
+  config: { ...config, servers: kinds, ourLimits: ourLimits(0), profile, dataRoot },
   interop: [] as InteropResult[],
   latency: [] as LatencyResult[],
   memory: [] as MemoryResult[],
@@ -263,7 +266,7 @@ function fileDescriptorLimit(): number {
 // Scenarios
 
 async function withServer<T>(kind: ServerKind, limits: Record<string, number>, work: (server: ServerProcess) => Promise<T>): Promise<T> {
-  const server = await startServerProcess(kind, kind === 'ours' ? limits : {})
+  const server = await startServerProcess(kind, kind === 'ours' ? limits : {}, dataRoot)
   try {
     return await work(server)
   } finally {
@@ -438,7 +441,7 @@ async function runLatency(kind: ServerKind, spec: LatencySpec): Promise<LatencyR
             measureStartedAt = performance.now()
             serverUsageStart = server.usage()
             persistStart = scrapePersistence(server)
-            if (profile) void server.profileStart()
+            if (profile) server.profileStart().catch((error: unknown) => progress(`profiling failed: ${String(error)}`))
             loopDelay.reset()
             loopDelay.enable()
             cpuAtStart = process.cpuUsage()
@@ -493,7 +496,7 @@ async function runLatency(kind: ServerKind, spec: LatencySpec): Promise<LatencyR
       lost: expected - sampleCount,
       latencyMs: distribution(samples.subarray(0, sampleCount)),
       lastObserverMs: distribution(lastObserver),
-      server_: usage,
+      serverUsage: usage,
       generator: {
         cpuPercent: measureMs > 0 ? ((cpu.user + cpu.system) / 1000 / measureMs) * 100 : NaN,
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
@@ -617,16 +620,34 @@ async function measureYDocHere(content: Uint8Array, count: number): Promise<numb
 // ---------------------------------------------------------------------------------------------------
 // Run
 
-async function attempt<T>(scenario: string, kind: ServerKind, work: () => Promise<T>): Promise<T | undefined> {
+/**
+ * Runs one scenario on one server. A scenario that overruns `timeoutMs` ends the whole run (after the
+ * report of what finished): its sockets and server would otherwise skew whatever ran next.
+ */
+async function attempt<T>(scenario: string, kind: ServerKind, timeoutMs: number, work: () => Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const overrun = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ScenarioTimeout(`did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs)
+  })
   try {
-    return await work()
+    return await Promise.race([work(), overrun])
   } catch (error) {
+    if (error instanceof ScenarioTimeout) {
+      results.failures.push({ scenario, server: kind, error: error.message })
+      log(`!! ${scenario} on ${kind} ${error.message}; stopping the run`)
+      report()
+      process.exit(1)
+    }
     const message = error instanceof Error ? error.message : String(error)
     results.failures.push({ scenario, server: kind, error: message })
     log(`!! ${scenario} on ${kind} failed: ${message}`)
     return undefined
+  } finally {
+    clearTimeout(timer)
   }
 }
+
+class ScenarioTimeout extends Error {}
 
 const selectedLatency = latencySpecs.filter((spec) => isSelected(args, spec.name))
 const runInteropScenario = isSelected(args, 'interop')
@@ -642,6 +663,7 @@ const mostConnections = Math.max(runMemoryScenario ? config.memoryConnections : 
 // Each process holds one descriptor per socket (the load generator its clients, the server their peers), plus files.
 const fdNeeded = mostConnections + 200
 log(`sync bench${quick ? ' (--quick)' : ''}: servers ${kinds.join(' and ')}; ${config.warmupMs / 1000} s warm-up + ${config.measureMs / 1000} s measured per latency scenario`)
+log(`commons-sync data under ${dataRoot}; its limits: ${JSON.stringify(ourLimits(0))} (defaults otherwise)`)
 log(`file descriptors per process: ${fdLimit} (the largest scenario needs about ${fdNeeded} in each of the two processes)`)
 if (fdLimit < fdNeeded) {
   log(`!! ulimit -n is ${fdLimit}: too low for ${mostConnections} connections. Scenarios that need more are skipped.`)
@@ -662,7 +684,7 @@ if (profile) mkdirSync(artifactsDir, { recursive: true })
 if (runInteropScenario) {
   for (const kind of kinds) {
     progress(`interop ${kind}: WebsocketProvider <-> bench client`)
-    const result = await attempt('interop', kind, () => runInterop(kind))
+    const result = await attempt('interop', kind, 60_000, () => runInterop(kind))
     if (result !== undefined) results.interop.push(result)
   }
 }
@@ -673,7 +695,7 @@ for (const spec of selectedLatency) {
     continue
   }
   for (const kind of kinds) {
-    const result = await attempt(spec.name, kind, () => runLatency(kind, spec))
+    const result = await attempt(spec.name, kind, 120_000 + config.warmupMs + config.measureMs + config.drainMs, () => runLatency(kind, spec))
     if (result !== undefined) {
       results.latency.push(result)
       progress(`${spec.name} ${kind}: p50 ${formatMs(result.latencyMs.p50)} ms, p99 ${formatMs(result.latencyMs.p99)} ms (${result.delivered}/${result.expectedDeliveries} delivered)`)
@@ -688,141 +710,143 @@ if (runMemoryScenario) {
     results.skipped.push({ scenario: 'memory', reason: `ulimit -n ${fdLimit} < ${config.memoryConnections + 200}` })
   } else {
     for (const kind of kinds) {
-      const result = await attempt('memory', kind, () => runMemory(kind, content))
+      const result = await attempt('memory', kind, 240_000, () => runMemory(kind, content))
       if (result !== undefined) results.memory.push(result)
     }
   }
 }
 
+report()
+process.exit(results.failures.length > 0 || results.interop.some((result) => !result.ok) ? 1 : 0)
+
 // ---------------------------------------------------------------------------------------------------
 // Report
 
-log('')
-if (results.interop.length > 0) {
-  log('Interop: real y-websocket WebsocketProvider (ws, disableBc) <-> lightweight bench client')
-  for (const result of results.interop) {
-    const checks = Object.entries(result.checks).map(([name, ok]) => `${name} ${ok ? 'ok' : 'FAILED'}`).join(', ')
-    log(`  ${result.server.padEnd(9)} ${result.ok ? 'ok' : 'FAILED'}  (${checks}${result.error ? `; ${result.error}` : ''})`)
-  }
+function report(): void {
   log('')
-}
+  if (results.interop.length > 0) {
+    log('Interop: real y-websocket WebsocketProvider (ws, disableBc) <-> lightweight bench client')
+    for (const result of results.interop) {
+      const checks = Object.entries(result.checks).map(([name, ok]) => `${name} ${ok ? 'ok' : 'FAILED'}`).join(', ')
+      log(`  ${result.server.padEnd(9)} ${result.ok ? 'ok' : 'FAILED'}  (${checks}${result.error ? `; ${result.error}` : ''})`)
+    }
+    log('')
+  }
 
-if (results.latency.length > 0) {
-  log('Propagation latency, ms (writer send -> each other client in the room applied it; loopback)')
-  log(
-    table(
-      ['scenario', 'server', 'conns', 'rooms', 'obs/upd', 'upd/s', 'delivered', 'lost', 'p50', 'p90', 'p99', 'p99.9', 'max', 'last-obs p99', 'srv CPU%', 'srv ms/upd', 'srv loop p99', 'gen CPU%', 'gen loop p99', 'load'],
-      results.latency.map((result) => [
-        result.scenario,
-        result.server,
-        String(result.connections),
-        String(result.rooms),
-        formatNumber(result.observersPerUpdate, 0),
-        formatNumber(result.achievedRate, 0),
-        String(result.delivered),
-        String(result.lost),
-        formatMs(result.latencyMs.p50),
-        formatMs(result.latencyMs.p90),
-        formatMs(result.latencyMs.p99),
-        formatMs(result.latencyMs.p999),
-        formatMs(result.latencyMs.max),
-        result.observersPerUpdate > 2 ? formatMs(result.lastObserverMs.p99) : '-',
-        result.server_ ? formatNumber(((result.server_.cpuUserMs + result.server_.cpuSystemMs) / result.server_.wallMs) * 100, 0) : '-',
-        result.server_ ? formatMs((result.server_.cpuUserMs + result.server_.cpuSystemMs) / result.sent) : '-',
-        result.server_ ? formatMs(result.server_.loopDelayP99Ms) : '-',
-        formatNumber(result.generator.cpuPercent, 0),
-        formatMs(result.generator.loopDelayP99Ms),
-        formatNumber(result.loadAverage, 1)
-      ])
+  if (results.latency.length > 0) {
+    log('Propagation latency, ms (writer send -> each other client in the room applied it; loopback)')
+    log(
+      table(
+        ['scenario', 'server', 'conns', 'rooms', 'obs/upd', 'upd/s', 'delivered', 'lost', 'p50', 'p90', 'p99', 'p99.9', 'max', 'last-obs p99', 'srv CPU%', 'srv ms/upd', 'srv loop p99', 'gen CPU%', 'gen loop p99', 'load'],
+        results.latency.map((result) => [
+          result.scenario,
+          result.server,
+          String(result.connections),
+          String(result.rooms),
+          formatNumber(result.observersPerUpdate, 0),
+          formatNumber(result.achievedRate, 0),
+          String(result.delivered),
+          String(result.lost),
+          formatMs(result.latencyMs.p50),
+          formatMs(result.latencyMs.p90),
+          formatMs(result.latencyMs.p99),
+          formatMs(result.latencyMs.p999),
+          formatMs(result.latencyMs.max),
+          result.observersPerUpdate > 2 ? formatMs(result.lastObserverMs.p99) : '-',
+          result.serverUsage ? formatNumber(((result.serverUsage.cpuUserMs + result.serverUsage.cpuSystemMs) / result.serverUsage.wallMs) * 100, 0) : '-',
+          result.serverUsage ? formatMs((result.serverUsage.cpuUserMs + result.serverUsage.cpuSystemMs) / result.sent) : '-',
+          result.serverUsage ? formatMs(result.serverUsage.loopDelayP99Ms) : '-',
+          formatNumber(result.generator.cpuPercent, 0),
+          formatMs(result.generator.loopDelayP99Ms),
+          formatNumber(result.loadAverage, 1)
+        ])
+      )
     )
-  )
-  log('  srv/gen CPU% = CPU time of the server / load-generator process over the measured window (100% = one core);')
-  log('  srv ms/upd = server CPU time per update sent (its fan-out included); loop p99 = event loop delay p99 in that process;')
-  log('  load = 1-minute load average at the end (this run accounts for up to ~2). A busy generator delays both servers alike.')
+    log('  srv/gen CPU% = CPU time of the server / load-generator process over the measured window (100% = one core);')
+    log('  srv ms/upd = server CPU time per update sent (its fan-out included); loop p99 = event loop delay p99 in that process;')
+    log('  load = 1-minute load average at the end (this run accounts for up to ~2). A busy generator delays both servers alike.')
+    for (const result of results.latency) {
+      if (result.observersPerUpdate < 100) continue
+      const serialMs = (result.generator.cpuMicrosPerDelivery * result.observersPerUpdate) / 1000
+      log(`  ${result.scenario} ${result.server}: the load generator spends ~${formatNumber(result.generator.cpuMicrosPerDelivery, 0)} µs of CPU per delivery (receive + Y.applyUpdate), ~${formatMs(serialMs)} ms per update for all observers in one process: the floor of its last-observer latency.`)
+    }
+    for (const result of results.latency) {
+      if (result.persistence === undefined) continue
+      log(`  ${result.scenario} ours: ${formatNumber(result.persistence.writesPerSecond, 0)} durable LevelDB writes/s (one fsync'd batch each), ${formatMs(result.persistence.meanWriteMs)} ms mean`)
+    }
+    log('')
+
+    const scenarios = [...new Set(results.latency.map((result) => result.scenario))]
+    log('ours / reference (lower is better for ours), and published figures')
+    log(
+      table(
+        ['scenario', 'p50 ours', 'p50 ref', 'p50 ratio', 'p99 ours', 'p99 ref', 'p99 ratio', 'srv CPU ratio', 'published (other hardware)'],
+        scenarios.map((scenario) => {
+          const ours = results.latency.find((result) => result.scenario === scenario && result.server === 'ours')
+          const reference = results.latency.find((result) => result.scenario === scenario && result.server === 'reference')
+          const cpu = (result: LatencyResult | undefined) => (result?.serverUsage ? (result.serverUsage.cpuUserMs + result.serverUsage.cpuSystemMs) / result.serverUsage.wallMs : undefined)
+          return [
+            scenario,
+            formatMs(ours?.latencyMs.p50),
+            formatMs(reference?.latencyMs.p50),
+            formatRatio(ours?.latencyMs.p50, reference?.latencyMs.p50),
+            formatMs(ours?.latencyMs.p99),
+            formatMs(reference?.latencyMs.p99),
+            formatRatio(ours?.latencyMs.p99, reference?.latencyMs.p99),
+            formatRatio(cpu(ours), cpu(reference)),
+            published[scenario] ?? ''
+          ]
+        })
+      )
+    )
+    log('')
+  }
+
   for (const result of results.latency) {
-    if (result.observersPerUpdate < 100) continue
-    const serialMs = (result.generator.cpuMicrosPerDelivery * result.observersPerUpdate) / 1000
-    log(`  ${result.scenario} ${result.server}: the load generator spends ~${formatNumber(result.generator.cpuMicrosPerDelivery, 0)} µs of CPU per delivery (receive + Y.applyUpdate), ~${formatMs(serialMs)} ms per update for all observers in one process: the floor of its last-observer latency.`)
-  }
-  for (const result of results.latency) {
-    if (result.persistence === undefined) continue
-    log(`  ${result.scenario} ours: ${formatNumber(result.persistence.writesPerSecond, 0)} durable LevelDB writes/s (one fsync'd batch each), ${formatMs(result.persistence.meanWriteMs)} ms mean`)
-  }
-  log('')
-
-  const scenarios = [...new Set(results.latency.map((result) => result.scenario))]
-  log('ours / reference (lower is better for ours), and published figures')
-  log(
-    table(
-      ['scenario', 'p50 ours', 'p50 ref', 'p50 ratio', 'p99 ours', 'p99 ref', 'p99 ratio', 'srv CPU ratio', 'published (other hardware)'],
-      scenarios.map((scenario) => {
-        const ours = results.latency.find((result) => result.scenario === scenario && result.server === 'ours')
-        const reference = results.latency.find((result) => result.scenario === scenario && result.server === 'reference')
-        const cpu = (result: LatencyResult | undefined) => (result?.server_ ? (result.server_.cpuUserMs + result.server_.cpuSystemMs) / result.server_.wallMs : undefined)
-        return [
-          scenario,
-          formatMs(ours?.latencyMs.p50),
-          formatMs(reference?.latencyMs.p50),
-          formatRatio(ours?.latencyMs.p50, reference?.latencyMs.p50),
-          formatMs(ours?.latencyMs.p99),
-          formatMs(reference?.latencyMs.p99),
-          formatRatio(ours?.latencyMs.p99, reference?.latencyMs.p99),
-          formatRatio(cpu(ours), cpu(reference)),
-          published[scenario] ?? ''
-        ]
-      })
+    if (result.profile === undefined) continue
+    log(`Server CPU profile, ${result.scenario} on ${result.server}: top self time over ${formatMs(result.profile.totalMs)} ms sampled (${result.profile.file})`)
+    log(
+      table(
+        ['self ms', 'share', 'function'],
+        result.profile.top.slice(0, 15).map((entry) => [formatMs(entry.selfMs), `${(entry.share * 100).toFixed(1)}%`, entry.name])
+      )
     )
-  )
-  log('')
-}
-
-for (const result of results.latency) {
-  if (result.profile === undefined) continue
-  log(`Server CPU profile, ${result.scenario} on ${result.server}: top self time over ${formatMs(result.profile.totalMs)} ms sampled (${result.profile.file})`)
-  log(
-    table(
-      ['self ms', 'share', 'function'],
-      result.profile.top.slice(0, 15).map((entry) => [formatMs(entry.selfMs), `${(entry.share * 100).toFixed(1)}%`, entry.name])
-    )
-  )
-  log('')
-}
-
-if (results.memory.length > 0) {
-  const first = results.memory[0]!
-  log(`Server memory: ${first.docs} loaded idle docs (channel doc, ${config.messagesPerDoc} messages, ${(first.docUpdateBytes / 1024).toFixed(1)} kB encoded), then ${first.connections} idle connections over them`)
-  log(
-    table(
-      ['server', 'baseline heap MB', 'baseline RSS MB', 'kB/doc heap', 'kB/doc RSS', 'kB/doc external', 'kB/conn heap', 'kB/conn RSS', 'kB/conn external', 'docs loaded', 'conns seen'],
-      results.memory.map((result) => [
-        result.server,
-        formatNumber(result.baseline.heapUsed / 1024 / 1024, 1),
-        formatNumber(result.baseline.rss / 1024 / 1024, 1),
-        formatNumber(result.perDocKb.heapUsed),
-        formatNumber(result.perDocKb.rss),
-        formatNumber(result.perDocKb.external),
-        formatNumber(result.perConnectionKb.heapUsed),
-        formatNumber(result.perConnectionKb.rss),
-        formatNumber(result.perConnectionKb.external),
-        String(result.docsLoaded),
-        String(result.connectionsSeen)
-      ])
-    )
-  )
-  const ours = results.memory.find((result) => result.server === 'ours')
-  const reference = results.memory.find((result) => result.server === 'reference')
-  if (ours && reference) {
-    log(`  ours / reference: per doc heap ${formatRatio(ours.perDocKb.heapUsed, reference.perDocKb.heapUsed)}, RSS ${formatRatio(ours.perDocKb.rss, reference.perDocKb.rss)}; per connection heap ${formatRatio(ours.perConnectionKb.heapUsed, reference.perConnectionKb.heapUsed)}, RSS ${formatRatio(ours.perConnectionKb.rss, reference.perConnectionKb.rss)}`)
+    log('')
   }
-  log(`  Yjs rule of thumb: ~${yjsRuleOfThumbKbPerDoc} kB per loaded doc. The same doc as a bare Y.Doc in this process: ${formatNumber(results.loadGeneratorYDocKb)} kB heap.`)
-  log('  RSS deltas include allocator and LevelDB caches and are noisier than heap; "external" counts Buffers (socket and Yjs byte arrays).')
-  log('')
+
+  if (results.memory.length > 0) {
+    const first = results.memory[0]!
+    log(`Server memory: ${first.docs} loaded idle docs (channel doc, ${config.messagesPerDoc} messages, ${(first.docUpdateBytes / 1024).toFixed(1)} kB encoded), then ${first.connections} idle connections over them`)
+    log(
+      table(
+        ['server', 'baseline heap MB', 'baseline RSS MB', 'kB/doc heap', 'kB/doc RSS', 'kB/doc external', 'kB/conn heap', 'kB/conn RSS', 'kB/conn external', 'docs loaded', 'conns seen'],
+        results.memory.map((result) => [
+          result.server,
+          formatNumber(result.baseline.heapUsed / 1024 / 1024, 1),
+          formatNumber(result.baseline.rss / 1024 / 1024, 1),
+          formatNumber(result.perDocKb.heapUsed),
+          formatNumber(result.perDocKb.rss),
+          formatNumber(result.perDocKb.external),
+          formatNumber(result.perConnectionKb.heapUsed),
+          formatNumber(result.perConnectionKb.rss),
+          formatNumber(result.perConnectionKb.external),
+          String(result.docsLoaded),
+          String(result.connectionsSeen)
+        ])
+      )
+    )
+    const ours = results.memory.find((result) => result.server === 'ours')
+    const reference = results.memory.find((result) => result.server === 'reference')
+    if (ours && reference) {
+      log(`  ours / reference: per doc heap ${formatRatio(ours.perDocKb.heapUsed, reference.perDocKb.heapUsed)}, RSS ${formatRatio(ours.perDocKb.rss, reference.perDocKb.rss)}; per connection heap ${formatRatio(ours.perConnectionKb.heapUsed, reference.perConnectionKb.heapUsed)}, RSS ${formatRatio(ours.perConnectionKb.rss, reference.perConnectionKb.rss)}`)
+    }
+    log(`  Yjs rule of thumb: ~${yjsRuleOfThumbKbPerDoc} kB per loaded doc. The same doc as a bare Y.Doc in this process: ${formatNumber(results.loadGeneratorYDocKb)} kB heap.`)
+    log('  RSS deltas include allocator and LevelDB caches and are noisier than heap; "external" counts Buffers (socket and Yjs byte arrays).')
+    log('')
+  }
+
+  for (const skipped of results.skipped) log(`skipped ${skipped.scenario}${skipped.server ? ` (${skipped.server})` : ''}: ${skipped.reason}`)
+  for (const failure of results.failures) log(`FAILED ${failure.scenario} on ${failure.server}: ${failure.error}`)
+  const artifact = writeArtifact('sync', { ...results, finishedAt: new Date().toISOString(), seconds: (performance.now() - runStarted) / 1000 })
+  log(`results: ${artifact}   (${((performance.now() - runStarted) / 1000).toFixed(0)} s)`)
 }
-
-for (const skipped of results.skipped) log(`skipped ${skipped.scenario}${skipped.server ? ` (${skipped.server})` : ''}: ${skipped.reason}`)
-for (const failure of results.failures) log(`FAILED ${failure.scenario} on ${failure.server}: ${failure.error}`)
-const artifact = writeArtifact('sync', { ...results, finishedAt: new Date().toISOString(), seconds: (performance.now() - runStarted) / 1000 })
-log(`results: ${artifact}   (${((performance.now() - runStarted) / 1000).toFixed(0)} s)`)
-
-const interopFailed = results.interop.some((result) => !result.ok)
-process.exit(results.failures.length > 0 || interopFailed ? 1 : 0)

@@ -27,6 +27,7 @@ import {
   listTasks,
   renewLease,
   requestStop,
+  tasksForMessage,
   workflowSlotTaskId
 } from '../../shared/operations/tasks.ts'
 import {
@@ -84,6 +85,24 @@ describe('messages', () => {
     expect(deleted.deleted?.deletedBy).toBe(adaId)
     expect(readMessages(channelDoc, { threadId: first.id })).toHaveLength(3)
     expect(caught(() => editMessage(docs, { messageId: first.id, text: 'x' }, ada)).message).toMatch(/was deleted/)
+  })
+
+  it('turns a person\'s @mention of a coworker in the channel into a queued task, and nothing else does', () => {
+    const { root, ada, channel, docs } = withChannel()
+    const context = { ...ada, deviceId: 'dev_aaaaaaaaaaaaaaaaaaaa' }
+    const scout = createCoworker(root, { name: 'Scout', purpose: 'p', toolset: [] }, ada)
+    const outsider = createCoworker(root, { name: 'Outsider', purpose: 'p', toolset: [] }, ada)
+    addCoworkerToChannel(root, { channelId: channel.id, coworkerId: scout.id }, ada)
+    const asking = postMessage(docs, { channelId: channel.id, text: '@scout and @outsider, summarise the week' }, context)
+    const tasks = tasksForMessage(root, asking.id)
+    expect(tasks.map((task) => [task.coworkerId, task.status, task.createdByDevice, task.prompt])).toEqual([
+      [scout.id, 'queued', 'dev_aaaaaaaaaaaaaaaaaaaa', '@scout and @outsider, summarise the week']
+    ])
+    expect(tasks[0]!.trigger).toEqual({ type: 'mention', messageId: asking.id, threadId: null })
+    // A coworker's own message mentioning another asks nobody.
+    postMessage(docs, { channelId: channel.id, text: 'done, @scout' }, { ...context, actorId: scout.id })
+    expect(listTasks(root)).toHaveLength(1)
+    expect(outsider.id).not.toBe(scout.id)
   })
 
   it('refuses bad input and non-members, and keeps deletion over a concurrent edit', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../../shared/log.ts'
+import { LogSyncer } from '../../sync-server/log-syncer.ts'
 import { decodeClientMessage } from '../../sync-server/protocol.ts'
 import { Room, type RoomPeer } from '../../sync-server/room.ts'
 import { RoomWriter } from '../../sync-server/room-writer.ts'
@@ -12,7 +13,9 @@ class FakeLog implements UpdateLog {
   entries = new Map<number, Uint8Array>()
   appends: number[][] = []
   compactions: Array<{ deleteFrom: number; mergedSeq: number }> = []
+  syncs = 0
   failWith: Error | undefined
+  syncFailWith: Error | undefined
   private gate: Promise<void> | undefined
   private openGate: (() => void) | undefined
 
@@ -44,6 +47,12 @@ class FakeLog implements UpdateLog {
     for (let seq = deleteFrom; seq < mergedSeq; seq++) this.entries.delete(seq)
     this.entries.set(mergedSeq, merged)
   }
+
+  async sync(): Promise<void> {
+    await this.gate
+    if (this.syncFailWith !== undefined) throw this.syncFailWith
+    this.syncs += 1
+  }
 }
 
 function setup(options: { compactAfterEntries?: number } = {}) {
@@ -52,15 +61,17 @@ function setup(options: { compactAfterEntries?: number } = {}) {
   const logger = createLogger({ scope: 'test', level: 'debug', write: (line) => lines.push(line) })
   const metrics = createSyncMetrics({ connections: () => 0, roomsLoaded: () => 0, roomsFailingWrites: () => 0, uptimeSeconds: () => 0 })
   const doc = new Y.Doc()
+  const syncer = new LogSyncer({ sync: () => log.sync(), metrics, logger, intervalMs: 0, retryDelaysMs: [5] })
   const writer = new RoomWriter('ws_aaaaaaaaaaaaaaaaaaaa/channel/x', { firstSeq: 0, nextSeq: 0, bytes: 0 }, {
     log,
+    syncer,
     metrics,
     logger,
     snapshot: () => Y.encodeStateAsUpdate(doc),
     retryDelaysMs: [5],
     ...options
   })
-  return { log, lines, metrics, doc, writer }
+  return { log, lines, metrics, doc, writer, syncer }
 }
 
 function updateOf(change: (doc: Y.Doc) => void): Uint8Array {
@@ -167,17 +178,52 @@ describe('RoomWriter', () => {
   })
 })
 
+describe('LogSyncer', () => {
+  it('coalesces the fsyncs asked for while one runs into one more', async () => {
+    const { log, syncer } = setup()
+    log.hold()
+    syncer.noteWrite()
+    const first = syncer.whenSynced(1)!
+    await tick()
+    const later = [2, 3, 4].map((epoch) => {
+      syncer.noteWrite()
+      return syncer.whenSynced(epoch)!
+    })
+    log.release()
+    await Promise.all([first, ...later])
+    expect(log.syncs).toBe(2)
+    expect(syncer.whenSynced(4)).toBeUndefined()
+  })
+
+  it('holds the barrier while fsync fails, and counts and logs it', async () => {
+    const { log, lines, metrics, doc, writer, syncer } = setup()
+    const room = new Room('r', doc, writer)
+    const a = new FakePeer()
+    room.join(a)
+    log.syncFailWith = new Error('EIO on fsync')
+    room.handle(a, { type: 'sync-update', update: updateOf((d) => d.getText('t').insert(0, 'x')) })
+    room.handle(a, step1(new Y.Doc()))
+    await until(() => metrics.persistFailures.get() >= 2)
+    expect(writer.stored).toBe(1)
+    expect(syncer.failing).toBe(true)
+    expect(a.kinds()).toEqual(['0:0'])
+    expect(lines.some((line) => line.includes('EIO on fsync'))).toBe(true)
+    log.syncFailWith = undefined
+    await until(() => a.sent.length === 2)
+    expect(a.kinds()[1]).toBe('0:1')
+    expect(syncer.failing).toBe(false)
+    room.destroy()
+  })
+})
+
+function step1(doc: Y.Doc) {
+  const sv = Y.encodeStateVector(doc)
+  // A length prefix of one byte: fine for the short state vectors of these tests.
+  expect(sv.length).toBeLessThan(128)
+  return decodeClientMessage(new Uint8Array([0, 0, sv.length, ...sv]))
+}
+
 describe('Room', () => {
-  function step1(doc: Y.Doc) {
-    return decodeClientMessage(new Uint8Array([0, 0, ...lengthPrefixed(Y.encodeStateVector(doc))]))
-  }
-
-  function lengthPrefixed(bytes: Uint8Array): number[] {
-    // Fine for the short state vectors of these tests.
-    expect(bytes.length).toBeLessThan(128)
-    return [bytes.length, ...bytes]
-  }
-
   it('relays an update to the other peers at once, but answers a step 1 only after the update is stored', async () => {
     const { log, doc, writer } = setup()
     const room = new Room('r', doc, writer)

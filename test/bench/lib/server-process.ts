@@ -51,13 +51,24 @@ export interface ServerProcess {
 const childPath = new URL('./sync-server-child.ts', import.meta.url).pathname
 const tsxLoader = import.meta.resolve('tsx/esm')
 
-export async function startServerProcess(kind: ServerKind, limits: Record<string, number> = {}): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), `commons-bench-${kind}-`))
+/** Servers still running: killed, and their data dirs removed, if this process exits without stopping them. */
+const live = new Map<ChildProcess, string>()
+process.on('exit', () => {
+  for (const [child, dataDir] of live) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+})
+
+/** `dataRoot`: where the server's data dir is made (default the OS temp dir; e.g. /dev/shm to take the disk out). */
+export async function startServerProcess(kind: ServerKind, limits: Record<string, number> = {}, dataRoot: string = tmpdir()): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(dataRoot, `commons-bench-${kind}-`))
   const child: ChildProcess = fork(childPath, [kind, dataDir, JSON.stringify(limits)], {
     execArgv: ['--import', tsxLoader, '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, COMMONS_LOG_LEVEL: process.env.COMMONS_LOG_LEVEL ?? 'warn' }
   })
+  live.set(child, dataDir)
   let nextId = 1
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>()
   let exited = false
@@ -90,6 +101,7 @@ export async function startServerProcess(kind: ServerKind, limits: Record<string
     })
   }).catch((error: unknown) => {
     if (!exited) child.kill('SIGKILL')
+    live.delete(child)
     rmSync(dataDir, { recursive: true, force: true })
     throw error
   })
@@ -111,6 +123,7 @@ export async function startServerProcess(kind: ServerKind, limits: Record<string
       await exitedPromise
       clearTimeout(killTimer)
     }
+    live.delete(child)
     rmSync(dataDir, { recursive: true, force: true })
   }
 
