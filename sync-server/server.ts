@@ -3,7 +3,8 @@
  *
  *   HTTP server ── http-api.ts (workspaces, invites, tokens, blobs, health, metrics, admin)
  *               └─ upgrade.ts (auth before upgrade) ─> connection.ts ─> room-registry.ts ─> room.ts
- *                                                                                └─ room-writer.ts ─> update-log.ts (LevelDB)
+ *                                                              room-writer.ts (per room) ─> update-log.ts (LevelDB)
+ *                                                              log-syncer.ts (shared fsync for the write barrier)
  *
  * The contract is docs/sync-protocol.md.
  */

@@ -2,6 +2,7 @@ import { createLogger } from '../../shared/log.ts'
 import { CliContext } from './cliContext.ts'
 import { describeFailure, exitCodes, selectCommand, type Command, type Io } from './commandLine.ts'
 import { channelCommands } from './commands/channelCommands.ts'
+import { coworkerCommands } from './commands/coworkerCommands.ts'
 import { deliverableCommands } from './commands/deliverableCommands.ts'
 import { fileCommands } from './commands/fileCommands.ts'
 import { memoryCommands } from './commands/memoryCommands.ts'
@@ -18,7 +19,8 @@ export const commands: readonly Command<CliContext>[] = [
   ...messageCommands,
   ...memoryCommands,
   ...deliverableCommands,
-  ...fileCommands
+  ...fileCommands,
+  ...coworkerCommands
 ]
 
 export function helpText(): string {

@@ -737,7 +737,7 @@ function report(): void {
     log('Propagation latency, ms (writer send -> each other client in the room applied it; loopback)')
     log(
       table(
-        ['scenario', 'server', 'conns', 'rooms', 'obs/upd', 'upd/s', 'delivered', 'lost', 'p50', 'p90', 'p99', 'p99.9', 'max', 'last-obs p99', 'srv CPU%', 'srv ms/upd', 'srv loop p99', 'gen CPU%', 'gen loop p99', 'load'],
+        ['scenario', 'server', 'conns', 'rooms', 'obs/upd', 'upd/s', 'delivered', 'lost', 'p50', 'p90', 'p99', 'p99.9', 'max', 'last-obs p99', 'srv CPU%', 'main/other', 'srv ms/upd', 'srv loop p99', 'gen CPU%', 'gen loop p99', 'load'],
         results.latency.map((result) => [
           result.scenario,
           result.server,
@@ -754,7 +754,10 @@ function report(): void {
           formatMs(result.latencyMs.max),
           result.observersPerUpdate > 2 ? formatMs(result.lastObserverMs.p99) : '-',
           result.serverUsage ? formatNumber(((result.serverUsage.cpuUserMs + result.serverUsage.cpuSystemMs) / result.serverUsage.wallMs) * 100, 0) : '-',
-          result.serverUsage ? formatMs((result.serverUsage.cpuUserMs + result.serverUsage.cpuSystemMs) / result.sent) : '-',
+          result.serverUsage?.mainThreadCpuMs !== undefined && result.serverUsage.otherThreadsCpuMs !== undefined
+          ? `${formatNumber((result.serverUsage.mainThreadCpuMs / result.serverUsage.wallMs) * 100, 0)}/${formatNumber((result.serverUsage.otherThreadsCpuMs / result.serverUsage.wallMs) * 100, 0)}`
+          : '-',
+        result.serverUsage ? formatMs((result.serverUsage.cpuUserMs + result.serverUsage.cpuSystemMs) / result.sent) : '-',
           result.serverUsage ? formatMs(result.serverUsage.loopDelayP99Ms) : '-',
           formatNumber(result.generator.cpuPercent, 0),
           formatMs(result.generator.loopDelayP99Ms),
@@ -763,6 +766,7 @@ function report(): void {
       )
     )
     log('  srv/gen CPU% = CPU time of the server / load-generator process over the measured window (100% = one core);')
+  log('  main/other = server CPU% on its event loop thread / on all other threads (libuv pool: LevelDB writes and fsyncs; GC helpers);')
     log('  srv ms/upd = server CPU time per update sent (its fan-out included); loop p99 = event loop delay p99 in that process;')
     log('  load = 1-minute load average at the end (this run accounts for up to ~2). A busy generator delays both servers alike.')
     for (const result of results.latency) {

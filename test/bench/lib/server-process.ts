@@ -22,6 +22,9 @@ export interface ServerUsage {
   wallMs: number
   cpuUserMs: number
   cpuSystemMs: number
+  /** Linux only: CPU of the event loop thread, and of every other thread (libuv pool, GC helpers, LevelDB). */
+  mainThreadCpuMs?: number
+  otherThreadsCpuMs?: number
   eventLoopUtilization: number
   loopDelayP50Ms: number
   loopDelayP99Ms: number
