@@ -21,6 +21,8 @@ export class SseWriter {
     const stop = () => this.#stopped.abort()
     response.once('close', stop)
     closing.addEventListener('abort', stop, { once: true })
+    // The server's closing signal outlives every stream: drop this stream's listener when it ends.
+    response.once('close', () => closing.removeEventListener('abort', stop))
   }
 
   /** True once the client disconnected or the server is closing; writes are then ignored. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { newId } from '../../shared/ids.ts'
-import { api, Harness, roomOf, syncUrl, upgradeStatus, waitFor, whenSynced } from '../../sync-server/test-harness.ts'
+import { api, Harness, roomOf, syncUrl, upgradeStatus, waitFor, whenSynced } from './helpers/syncServerHarness.ts'
 
 const harness = new Harness()
 afterEach(() => harness.cleanup())

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { api, Harness } from '../../sync-server/test-harness.ts'
+import { api, Harness } from './helpers/syncServerHarness.ts'
 
 const harness = new Harness()
 afterEach(() => harness.cleanup())

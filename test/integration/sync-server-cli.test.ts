@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newId } from '../../shared/ids.ts'
-import { api, binPath, Harness, roomOf, runCli, waitFor, whenSynced } from '../../sync-server/test-harness.ts'
+import { api, binPath, Harness, roomOf, runCli, waitFor, whenSynced } from './helpers/syncServerHarness.ts'
 
 const harness = new Harness()
 afterEach(() => harness.cleanup())

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as encoding from 'lib0/encoding'
-import { Harness, roomOf, waitFor, whenSynced, type TestServer } from '../../sync-server/test-harness.ts'
+import { Harness, roomOf, waitFor, whenSynced, type TestServer } from './helpers/syncServerHarness.ts'
 
 const harness = new Harness()
 afterEach(() => harness.cleanup())

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
-import { api, Harness, roomOf, waitFor, whenSynced, type RawClient, type Registration } from '../../sync-server/test-harness.ts'
+import { api, Harness, roomOf, waitFor, whenSynced, type RawClient, type Registration } from './helpers/syncServerHarness.ts'
 import { newId } from '../../shared/ids.ts'
 
 const harness = new Harness()

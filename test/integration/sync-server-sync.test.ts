@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
-import { Harness, roomOf, waitFor, whenSynced } from '../../sync-server/test-harness.ts'
+import { Harness, roomOf, waitFor, whenSynced } from './helpers/syncServerHarness.ts'
 
 const harness = new Harness()
 afterEach(() => harness.cleanup())

@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { newId } from '../shared/ids.ts'
-import { createLogger, type Logger } from '../shared/log.ts'
-import { startSyncServer, type SyncServer, type SyncServerLimits } from './server.ts'
+import { newId } from '../../../shared/ids.ts'
+import { createLogger, type Logger } from '../../../shared/log.ts'
+import { startSyncServer, type SyncServer, type SyncServerLimits } from '../../../sync-server/server.ts'
 
-export const binPath = join(dirname(fileURLToPath(import.meta.url)), 'bin.mjs')
+export const binPath = join(dirname(fileURLToPath(import.meta.url)), '../../../sync-server/bin.mjs')
 
 /** A logger that keeps its lines, for tests that look at what was logged (and print nothing). */
 export function memoryLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
