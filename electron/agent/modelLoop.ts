@@ -44,7 +44,7 @@ export async function runModelLoop(run: RunRequestMessage, services: ModelLoopSe
   const log = (services.log ?? silentLogger).child('loop')
   const now = services.now ?? (() => performance.now())
   const { runId } = run
-  const messages: ConversationMessage[] = [...run.messages]
+  const messages = joinUserMessages(run.messages)
   const reply = new ReplyText()
   let budget: RunBudget | undefined
   /** Text streamed in the turn under way, kept when the turn fails or is aborted (people saw it). */
@@ -216,4 +216,18 @@ function closeToolCalls(messages: ConversationMessage[], abortedBecause: string 
   }
   assistant.content = assistant.content.filter((block) => !open.includes(block as ToolUseBlock))
   if (assistant.content.length === 0) messages.splice(index, 1)
+}
+
+/**
+ * The conversation with back-to-back user messages joined into one, so that a conversation a run ended
+ * with tool results can be continued by appending the person's next message. Tool results stay first.
+ */
+function joinUserMessages(conversation: ConversationMessage[]): ConversationMessage[] {
+  const joined: ConversationMessage[] = []
+  for (const message of conversation) {
+    const last = joined.at(-1)
+    if (last?.role === 'user' && message.role === 'user') last.content = [...last.content, ...message.content]
+    else joined.push({ ...message, content: [...message.content] } as ConversationMessage)
+  }
+  return joined
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { CommonsError, ValidationError, type ErrorCode } from '../../shared/errors.ts'
 
@@ -118,4 +119,13 @@ export function numberOption(args: ParsedArgs, name: string, fallback: number, l
   const max = limits.max ?? Number.MAX_SAFE_INTEGER
   if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}, not "${raw}"`)
   return value
+}
+
+/** Reads a file named on the command line; a missing or unreadable file is a not-found error naming it. */
+export async function readLocalFile(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path))
+  } catch (error) {
+    throw new CommonsError('not-found', `could not read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'check the path')
+  }
 }

@@ -1,21 +1,9 @@
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSyncServer, type SyncServer } from '../../sync-server/server.ts'
 import { cliBin, cliJson, runCli, temporaryDirectory } from './helpers/cli.ts'
-
-/** A free loopback port, so a stopped server can come back on the same address. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
-    })
-  })
-}
+import { freePort } from './helpers/devices.ts'
 
 describe('commons with a sync server', () => {
   const cleanups: Array<() => Promise<unknown>> = []

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import type * as Y from 'yjs'
 import { fragmentToMarkdown } from '../../../shared/content/documentToMarkdown.ts'
 import { parseCsv } from '../../../shared/content/csv.ts'
 import { readTracker, trackerToCsv } from '../../../shared/content/trackerTable.ts'
@@ -10,17 +10,19 @@ import { createDocument, createTracker, getDeliverable, listDeliverables, setDel
 import { addTrackerRows, coerceCellText, parseColumnSpec, readColumns, resolveColumn } from '../../../shared/operations/trackers.ts'
 import type { WorkspaceSession } from '../../host/workspaceSession.ts'
 import type { CliContext } from '../cliContext.ts'
-import { stringOption, UsageError, type Command } from '../commandLine.ts'
+import { readLocalFile, stringOption, UsageError, type Command } from '../commandLine.ts'
 import { formatTime, memberName, table } from '../format.ts'
 
 const channelOption = (session: WorkspaceSession, name: string | undefined) => (name === undefined ? null : resolveChannel(session.root, name).id)
 
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    throw new CommonsError('not-found', `could not read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'check the path')
-  }
+const readText = async (path: string) => new TextDecoder().decode(await readLocalFile(path))
+
+/** Reads a deliverable's doc after syncing it for a moment, so it shows what the team wrote. */
+function readSynced<T>(context: CliContext, session: WorkspaceSession, deliverableId: string, read: (doc: Y.Doc) => T): Promise<T> {
+  return session.withDeliverable(deliverableId, async (docs) => {
+    await context.trySync()
+    return read(docs.deliverable)
+  })
 }
 
 function requireKind(session: WorkspaceSession, deliverableId: string, kinds: string[]) {
@@ -78,10 +80,7 @@ export const deliverableCommands: Command<CliContext>[] = [
     async run(context, args) {
       const session = await context.session()
       const deliverable = requireKind(session, args.positionals[0]!, ['document', 'report'])
-      const markdown = await session.withDeliverable(deliverable.id, async (docs) => {
-        await context.trySync()
-        return fragmentToMarkdown(documentBody(docs.deliverable))
-      })
+      const markdown = await readSynced(context, session, deliverable.id, (doc) => fragmentToMarkdown(documentBody(doc)))
       context.print(`# ${deliverable.title}\n(${deliverable.kind}, ${deliverable.status}, by ${memberName(session.root, deliverable.ownerId)})\n\n${markdown}`, { ...deliverable, markdown })
     }
   },
@@ -93,10 +92,7 @@ export const deliverableCommands: Command<CliContext>[] = [
     async run(context, args) {
       const session = await context.session()
       const deliverable = requireKind(session, args.positionals[0]!, ['document', 'report'])
-      const markdown = await session.withDeliverable(deliverable.id, async (docs) => {
-        await context.trySync()
-        return fragmentToMarkdown(documentBody(docs.deliverable))
-      })
+      const markdown = await readSynced(context, session, deliverable.id, (doc) => fragmentToMarkdown(documentBody(doc)))
       context.print(markdown, { id: deliverable.id, title: deliverable.title, markdown })
     }
   },
@@ -161,10 +157,7 @@ export const deliverableCommands: Command<CliContext>[] = [
     async run(context, args) {
       const session = await context.session()
       const deliverable = requireKind(session, args.positionals[0]!, ['tracker'])
-      const tracker = await session.withDeliverable(deliverable.id, async (docs) => {
-        await context.trySync()
-        return readTracker(docs.deliverable)
-      })
+      const tracker = await readSynced(context, session, deliverable.id, readTracker)
       context.print(
         () => table([tracker.columns.map((column) => column.name), ...tracker.rows.map((row) => tracker.columns.map((column) => String(row.values[column.id] ?? '')))]),
         { ...deliverable, ...tracker }
@@ -179,10 +172,7 @@ export const deliverableCommands: Command<CliContext>[] = [
     async run(context, args) {
       const session = await context.session()
       const deliverable = requireKind(session, args.positionals[0]!, ['tracker'])
-      const csv = await session.withDeliverable(deliverable.id, async (docs) => {
-        await context.trySync()
-        return trackerToCsv(docs.deliverable)
-      })
+      const csv = await readSynced(context, session, deliverable.id, trackerToCsv)
       context.print(csv, { id: deliverable.id, title: deliverable.title, csv })
     }
   },

@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { CommonsError } from '../../../shared/errors.ts'
 import { resolveChannel } from '../../../shared/operations/channels.ts'
 import { listFiles } from '../../../shared/operations/files.ts'
 import type { CliContext } from '../cliContext.ts'
-import { stringOption, type Command } from '../commandLine.ts'
+import { readLocalFile, stringOption, type Command } from '../commandLine.ts'
 import { formatTime, memberName, table } from '../format.ts'
 
 function formatSize(bytes: number): string {
@@ -22,12 +20,7 @@ export const fileCommands: Command<CliContext>[] = [
     arity: { min: 1, max: 1 },
     async run(context, args) {
       const filePath = args.positionals[0]!
-      let bytes: Uint8Array
-      try {
-        bytes = new Uint8Array(await readFile(filePath))
-      } catch (error) {
-        throw new CommonsError('not-found', `could not read ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'check the path')
-      }
+      const bytes = await readLocalFile(filePath)
       const session = await context.session()
       const channel = stringOption(args, 'channel')
       const record = await session.files.add(

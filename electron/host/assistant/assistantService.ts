@@ -106,7 +106,15 @@ export interface SendResult {
 }
 
 /** A note to add; without `afterMessage`, it follows the last message. */
-type NewNote = Omit<SessionNote, 'afterMessage'> & { afterMessage?: number }
+interface NewNote {
+  kind: SessionNote['kind']
+  text: string
+  hint: string | null
+  at: number
+  channelId: string | null
+  targetId: string | null
+  afterMessage?: number
+}
 
 interface ActiveRun {
   run: AgentRun | null
