@@ -31,6 +31,8 @@ interface Entry {
 
 export class OpenDocs {
   readonly #entries = new Map<string, Promise<Entry>>()
+  /** Docs that finished loading (and are attached to sync); `#entries` also holds docs still loading. */
+  readonly #loaded = new Set<string>()
 
   constructor(
     private readonly store: DocStore,
@@ -67,11 +69,12 @@ export class OpenDocs {
   }
 
   isOpen(name: string): boolean {
-    return this.#entries.has(name)
+    return this.#loaded.has(name)
   }
 
+  /** The docs loaded right now. */
   get openNames(): string[] {
-    return [...this.#entries.keys()]
+    return [...this.#loaded]
   }
 
   /** Resolves once everything written to every open doc is stored; rejects with the first write error. */
@@ -95,6 +98,7 @@ export class OpenDocs {
         const doc = new Y.Doc({ gc: true })
         const bound = await this.store.bind(name, doc)
         this.hooks.opened?.(name, doc)
+        this.#loaded.add(name)
         return { doc, bound, holders: 0, kept: false, closeTimer: null }
       })()
       this.#entries.set(name, pending)
@@ -120,6 +124,7 @@ export class OpenDocs {
     if (pending === undefined) return
     this.#entries.delete(name)
     const entry = await pending
+    this.#loaded.delete(name)
     if (entry.closeTimer !== null) clearTimeout(entry.closeTimer)
     this.hooks.closing?.(name, entry.doc)
     try {

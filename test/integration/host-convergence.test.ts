@@ -49,6 +49,30 @@ describe('three devices through one sync server', () => {
     expect(memberNames(linus!)).toEqual(memberNames(ada!))
   })
 
+  it('keep joined channels open and live in the background (the desktop app), and others on demand', async () => {
+    const serverData = await temporaryDirectory('commons-server-')
+    cleanups.push(serverData.remove)
+    const server = await startServer(serverData.path)
+    cleanups.push(() => server.close())
+    const [ada, grace] = await workspaceOnDevices(['ada', 'grace'], server.url, cleanups, { backgroundSync: true })
+    const general = createChannel(ada!.session.root, { name: 'general' }, ada!.session.context)
+    const other = createChannel(ada!.session.root, { name: 'other' }, ada!.session.context)
+    await converge([ada!, grace!])
+    joinChannel(grace!.session.root, { channelId: general.id }, grace!.session.context)
+    const generalDoc = channelDocName(grace!.session.id, general.id)
+    await expect.poll(() => grace!.session.openDocNames.includes(generalDoc), { timeout: 10_000 }).toBe(true)
+    expect(grace!.session.openDocNames).not.toContain(channelDocName(grace!.session.id, other.id))
+    await ada!.session.withChannel(general.id, (docs) => postMessage(docs, { channelId: general.id, text: 'arrives without asking' }, ada!.session.context))
+    await ada!.session.waitForSync(10_000)
+    // Grace's device already holds the channel open: the message lands there with nobody reading it.
+    const lease = await grace!.session.leaseChannel(general.id)
+    try {
+      await expect.poll(() => readMessages(lease.doc).map((message) => message.text), { timeout: 10_000 }).toEqual(['arrives without asking'])
+    } finally {
+      lease.release()
+    }
+  })
+
   it('merge offline edits from every device after reconnect, over many seeds, losing nothing', async () => {
     const seeds = Number(process.env.COMMONS_PROPERTY_SEEDS ?? 12)
     const serverData = await temporaryDirectory('commons-server-')

@@ -30,7 +30,13 @@ export const limitField = (fallback: number, max: number, what: string) =>
     .describe(`How many ${what} to return (default ${fallback}, at most ${max}).`)
 
 export const offsetField = (what: string) =>
-  z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).default(0).describe(what)
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 or more' })
+    .max(100_000_000, { error: 'must be at most 100,000,000' })
+    .default(0)
+    .describe(what)
 
 export const markdownField = (what: string) =>
   z

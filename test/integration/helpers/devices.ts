@@ -29,22 +29,27 @@ export interface Device {
 }
 
 /** A device: its own data directory and Host, as if it were another machine. */
-export async function openDevice(name: string, cleanups: Array<() => Promise<unknown>>): Promise<{ host: Host; dataDir: string }> {
+export async function openDevice(name: string, cleanups: Array<() => Promise<unknown>>, options: { backgroundSync?: boolean } = {}): Promise<{ host: Host; dataDir: string }> {
   const directory = await temporaryDirectory(`commons-${name}-`)
-  const host = await Host.open({ dataDir: directory.path, source: 'test', log: silentLogger })
+  const host = await Host.open({ dataDir: directory.path, source: 'test', log: silentLogger, backgroundSync: options.backgroundSync ?? false })
   cleanups.push(directory.remove, () => host.close())
   return { host, dataDir: directory.path }
 }
 
 /** Creates a workspace on a first device and joins it from the others, all through `serverUrl`. */
-export async function workspaceOnDevices(names: string[], serverUrl: string, cleanups: Array<() => Promise<unknown>>): Promise<Device[]> {
+export async function workspaceOnDevices(
+  names: string[],
+  serverUrl: string,
+  cleanups: Array<() => Promise<unknown>>,
+  options: { backgroundSync?: boolean } = {}
+): Promise<Device[]> {
   const [firstName, ...others] = names
-  const first = await openDevice(firstName!, cleanups)
+  const first = await openDevice(firstName!, cleanups, options)
   const owner = await first.host.createWorkspace({ name: 'Acme', userName: firstName!, serverUrl })
   await owner.waitForSync(10_000)
   const devices: Device[] = [{ name: firstName!, host: first.host, session: owner, dataDir: first.dataDir }]
   for (const name of others) {
-    const device = await openDevice(name, cleanups)
+    const device = await openDevice(name, cleanups, options)
     const invite = await first.host.createInvite(owner.id)
     const session = await device.host.joinWorkspace({ invite, userName: name, timeoutMs: 10_000 })
     devices.push({ name, host: device.host, session, dataDir: device.dataDir })
