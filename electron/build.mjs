@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds what Electron runs: the main process and the preload, bundled by esbuild into dist/electron
+// Builds what Electron runs: the main process, the preload and the agent process, bundled by esbuild into dist/electron
 // (CommonJS, because a sandboxed preload must be), and with --renderer the React renderer by Vite into
 // dist/renderer. `npm start` runs this first; `npm run build` runs all of it.
 import { existsSync } from 'node:fs'
@@ -13,7 +13,12 @@ const wants = (part) => only.length === 0 || only.includes(`--${part}`)
 
 if (wants('main')) {
   await build({
-    entryPoints: { main: path.join(root, 'electron/main.ts'), preload: path.join(root, 'electron/preload.ts') },
+    entryPoints: {
+      main: path.join(root, 'electron/main.ts'),
+      preload: path.join(root, 'electron/preload.ts'),
+      // The agent process, started by main as an Electron utility process.
+      agent: path.join(root, 'electron/agent/agentProcess.ts')
+    },
     outdir: path.join(root, 'dist/electron'),
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -25,7 +30,7 @@ if (wants('main')) {
     external: ['electron', 'classic-level'],
     logLevel: 'warning'
   })
-  console.log('built dist/electron/main.cjs and preload.cjs')
+  console.log('built dist/electron/main.cjs, preload.cjs and agent.cjs')
 }
 
 if (wants('renderer') && existsSync(path.join(root, 'renderer/index.html'))) {

@@ -3,11 +3,12 @@
  * Electron-free core in electron/host/) on this device's data directory and shows the renderer in a
  * sandboxed window. The full window, menus and the bridge come with the desktop app (docs/architecture.md).
  */
-import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, net, protocol, session, shell, utilityProcess } from 'electron'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createLogger } from '../shared/log.ts'
+import type { AgentTransport, AgentTransportFactory } from './host/agent/agentClient.ts'
 import { resolveDataDirectory } from './host/dataDirectory.ts'
 import { Host } from './host/host.ts'
 
@@ -20,6 +21,33 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 if (!app.requestSingleInstanceLock()) app.quit()
 
 let host: Host | null = null
+
+/**
+ * The agent process in the desktop app: an Electron utility process running the bundle that
+ * electron/build.mjs makes (dist/electron/agent.cjs). The agent supervisor (electron/host/agent/) uses
+ * it in place of a Node fork; it is handed to the Host once the Host takes an agent transport option.
+ */
+const createAgentTransport: AgentTransportFactory = (): AgentTransport => {
+  const child = utilityProcess.fork(path.join(__dirname, 'agent.cjs'), [], { serviceName: 'Commons agent', stdio: 'inherit' })
+  const exitListeners: Array<(code: number | null, signal: string | null) => void> = []
+  let exited = false
+  child.on('exit', (code) => {
+    exited = true
+    for (const listener of exitListeners) listener(code, null)
+  })
+  child.on('error', (type, location) => log.error('the agent process failed', { type, location }))
+  return {
+    // The supervisor sends nothing before the process says it is ready.
+    send: (message) => {
+      if (!exited) child.postMessage(message)
+    },
+    onMessage: (listener) => child.on('message', (message: unknown) => listener(message)),
+    onExit: (listener) => exitListeners.push(listener),
+    kill: () => {
+      if (!exited) child.kill()
+    }
+  }
+}
 
 async function start(): Promise<void> {
   host = await Host.open({ dataDir: resolveDataDirectory(process.env.COMMONS_DATA), source: 'ui', log, backgroundSync: true })

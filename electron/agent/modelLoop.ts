@@ -93,7 +93,6 @@ export async function runModelLoop(run: RunRequestMessage, services: ModelLoopSe
       const started = now()
       const request = { model: run.model, system: run.system, tools: run.tools, messages: [...messages], maxOutputTokens: next.maxOutputTokens, signal }
       const turn = await provider.streamTurn(request, onEvent)
-      if (signal.aborted) throw abortedError(signal.reason)
       // Text the provider did not stream (ours all stream, but the reply must not miss any).
       if (turnText === '') {
         for (const block of turn.content) {
@@ -106,7 +105,10 @@ export async function runModelLoop(run: RunRequestMessage, services: ModelLoopSe
       const costUsd = turnBudget.record(turn.usage)
       const durationMs = Math.max(0, now() - started)
       services.emit({ type: 'turn', runId, turn: turnBudget.turns, usage: { ...turn.usage }, costUsd, stopReason: turn.stopReason, durationMs })
-      messages.push({ role: 'assistant', content: turn.content.map((block) => ({ ...block })) })
+      // An empty reply is not kept: the API refuses an empty assistant message in a conversation.
+      if (turn.content.length > 0) messages.push({ role: 'assistant', content: turn.content.map((block) => ({ ...block })) })
+      // Aborted as the turn ended: it is counted, and its tool calls are not asked for.
+      if (signal.aborted) throw abortedError(signal.reason)
 
       const ending = endingOf(turn, next.limitedBy, turnBudget)
       if (ending) return finish(ending)

@@ -13,6 +13,7 @@ import { readWorkspaceMeta } from '../../shared/operations/workspace.ts'
 import type { BlobStore } from './blobStore.ts'
 import type { DeviceWorkspace } from './device/deviceFile.ts'
 import { OpenDocs } from './openDocs.ts'
+import { SessionSearch } from './search/sessionSearch.ts'
 import { WorkspaceFiles } from './workspaceFiles.ts'
 import type { DocStore } from './store/index.ts'
 
@@ -62,6 +63,7 @@ export class WorkspaceSession extends EventEmitter<SessionEvents> {
   readonly #log: Logger
   #root: Y.Doc | null = null
   #files: WorkspaceFiles | null = null
+  #search: SessionSearch | null = null
   #keptChannels = new Set<string>()
 
   private constructor(private readonly options: WorkspaceSessionOptions) {
@@ -106,6 +108,12 @@ export class WorkspaceSession extends EventEmitter<SessionEvents> {
   get files(): WorkspaceFiles {
     this.#files ??= new WorkspaceFiles(this.id, this.root, this.blobs, this.options.device.entry.server, this.#log)
     return this.#files
+  }
+
+  /** Full-text search over the workspace, made on first use and kept current until the session closes. */
+  get search(): SessionSearch {
+    this.#search ??= new SessionSearch(this)
+    return this.#search
   }
 
   get syncStatus(): SyncStatus {
@@ -184,6 +192,8 @@ export class WorkspaceSession extends EventEmitter<SessionEvents> {
 
   async close(): Promise<void> {
     this.removeAllListeners()
+    this.#search?.dispose()
+    this.#search = null
     try {
       await this.#docs.closeAll()
     } finally {

@@ -37,6 +37,7 @@ import {
   artifactsDir,
   distribution,
   environment,
+  median,
   formatMs,
   formatNumber,
   formatRatio,
@@ -750,6 +751,7 @@ function report(): void {
         results.latency.map((result) => [
           result.scenario,
           result.server,
+          ...(config.repeat > 1 ? [String(result.round)] : []),
           String(result.connections),
           String(result.rooms),
           formatNumber(result.observersPerUpdate, 0),
@@ -794,7 +796,7 @@ function report(): void {
     const cpu = (result: LatencyResult) => (result.serverUsage ? (result.serverUsage.cpuUserMs + result.serverUsage.cpuSystemMs) / result.serverUsage.wallMs : NaN)
     const medianOf = (scenario: string, server: ServerKind, pick: (result: LatencyResult) => number) => {
       const values = results.latency.filter((result) => result.scenario === scenario && result.server === server).map(pick)
-      return values.length > 0 ? distribution(values).p50 : undefined
+      return values.length > 0 ? median(values) : undefined
     }
     log(
       table(

@@ -55,6 +55,16 @@ describe('the Host on one device', () => {
     await expect.poll(() => session.openDocNames, { timeout: 2_000 }).toEqual([rootDocName(session.id)])
   })
 
+  it('keeps one search per session, which ends with the session', async () => {
+    const host = await Host.open({ dataDir: await dataDir(), source: 'test', log: silentLogger })
+    cleanups.push(() => host.close())
+    const session = await host.createWorkspace({ name: 'Acme', userName: 'Ada' })
+    const search = session.search
+    expect(session.search).toBe(search)
+    await session.close()
+    await expect(search.search('anything', { channelIds: new Set() })).rejects.toThrow(/closed/)
+  })
+
   it('refuses a second process on the same data directory with a clear error', async () => {
     const directory = await dataDir()
     const first = await Host.open({ dataDir: directory, source: 'test', log: silentLogger })

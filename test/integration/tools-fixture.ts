@@ -1,5 +1,4 @@
 import { Host } from '../../electron/host/host.ts'
-import { closeSearchFor } from '../../electron/host/search/sessionSearch.ts'
 import { createToolRegistry } from '../../electron/host/tools/registry.ts'
 import type { ToolCaller, ToolContext, ToolOutcome, ToolRegistry } from '../../electron/host/tools/toolTypes.ts'
 import { silentLogger } from '../../shared/log.ts'
@@ -9,6 +8,7 @@ import { coworkerChannelIds, createCoworker } from '../../shared/operations/cowo
 import { postMessage } from '../../shared/operations/messages.ts'
 import { tasksForMessage } from '../../shared/operations/tasks.ts'
 import { toolNames } from '../../shared/toolCatalog.ts'
+import { steppingClock } from '../unit/fixtures/workspace.ts'
 import { temporaryDirectory } from './helpers/cli.ts'
 
 /**
@@ -41,7 +41,9 @@ export async function openToolsWorkspace(options: { toolset?: readonly string[];
     taskId: task.id
   }
   const assistant: ToolCaller = { kind: 'assistant', memberId: session.memberId, channelIds: new Set(listChannels(root, { memberId: session.memberId }).map((channel) => channel.id)) }
-  const scoutContext = (): ToolContext => ({ session, caller, operation: operationContext(scout.id, 'agent'), touchedDeliverables: new Set() })
+  // Scout's changes get a clock that moves a second per reading, so "newest first" is decided in tests.
+  const clock = steppingClock()
+  const scoutContext = (): ToolContext => ({ session, caller, operation: operationContext(scout.id, 'agent', { now: clock }), touchedDeliverables: new Set() })
   const assistantContext = (): ToolContext => ({ session, caller: assistant, operation: session.context, touchedDeliverables: new Set() })
   const registry = options.registry ?? createToolRegistry()
   const call = (name: string, input: unknown, context: ToolContext = scoutContext()): Promise<ToolOutcome> => registry.execute({ name, input }, context)
@@ -64,7 +66,6 @@ export async function openToolsWorkspace(options: { toolset?: readonly string[];
     scoutContext,
     assistantContext,
     async close() {
-      closeSearchFor(session)
       await host.close()
       await directory.remove()
     }

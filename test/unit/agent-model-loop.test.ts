@@ -61,7 +61,7 @@ function harness(answer: AnswerTool = async (call) => ({ content: `sunny in ${St
   return { events, calls, services, streamed, ofType }
 }
 
-const messagesOf = (body: RequestBody) => body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>
+const messagesOf = (body: RequestBody) => body.messages as unknown as Array<{ role: string; content: Array<Record<string, unknown>> }>
 
 describe('model loop: replies and tools', () => {
   it('streams the reply and ends with the conversation, usage and cost', async () => {

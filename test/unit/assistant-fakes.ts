@@ -35,7 +35,7 @@ export class ScriptedAgent implements AgentClient {
   async close(): Promise<void> {}
 }
 
-export function done(request: RunRequest, added: ConversationMessage[], outcome: 'completed' | 'aborted' | 'budget' = 'completed', reason: string | null = null): RunResult {
+export function done(request: RunRequest, added: ConversationMessage[], outcome: 'completed' | 'aborted' | 'budget' = 'completed', reason: string | null = null): Exclude<RunResult, { outcome: 'crashed' }> {
   const text = added.flatMap((message) => (message.role === 'assistant' ? message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])) : [])).join('')
   return { outcome, text, messages: [...request.messages, ...added], usage: emptyUsage, costUsd: 0, turns: 1, reason, error: null }
 }
@@ -75,7 +75,9 @@ export const streamUntilStopped =
 /** Ends 'failed' with a model error, as the agent reports one. */
 export const failWith =
   (reason: string, message: string, hint: string | null = null): ScriptedRun =>
-  async ({ request }) => ({ ...done(request, []), outcome: 'failed', reason: message, error: { reason, message, hint } })
+  async ({ request }) => {
+    return { ...done(request, []), outcome: 'failed', reason: message, error: { reason, message, hint } }
+  }
 
 export class FakeModelSettings implements ModelSettings {
   constructor(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { SessionSearch, closeSearchFor, searchFor, type SearchSources } from '../../electron/host/search/sessionSearch.ts'
+import { SessionSearch, type SearchSources } from '../../electron/host/search/sessionSearch.ts'
 import { newId } from '../../shared/ids.ts'
 import { createChannel } from '../../shared/operations/channels.ts'
 import { createDocument, createTracker, writeDocument } from '../../shared/operations/deliverables.ts'
@@ -131,13 +131,5 @@ describe('the session search', () => {
     search.dispose()
     expect([...ws.held.values()].every((count) => count === 0)).toBe(true)
     await expect(search.search('hello', scope)).rejects.toThrow(/closed/)
-  })
-
-  it('is made once per session and can be closed', () => {
-    const ws = workspace()
-    const first = searchFor(ws.sources)
-    expect(searchFor(ws.sources)).toBe(first)
-    closeSearchFor(ws.sources)
-    expect(searchFor(ws.sources)).not.toBe(first)
   })
 })

@@ -42,6 +42,8 @@ interface Connection {
   runs: Map<string, RunState>
   pid: number | undefined
   exited: boolean
+  /** Why its runs ended, once it exited. */
+  exitReason: string
   /** Set by close(): its exit is expected. */
   closing: boolean
   timer: ReturnType<typeof setTimeout> | undefined
@@ -88,6 +90,8 @@ export class AgentSupervisor implements AgentClient {
       }
     }
     connection.runs.set(runId, state)
+    // A process that could not even be started has already exited.
+    if (connection.exited) state.settle({ outcome: 'crashed', reason: connection.exitReason })
     this.#send(connection, { ...request, type: 'run', runId })
     return {
       runId,
@@ -132,6 +136,7 @@ export class AgentSupervisor implements AgentClient {
       runs: new Map(),
       pid: undefined,
       exited: false,
+      exitReason: '',
       closing: false,
       timer: undefined,
       exit,
@@ -261,6 +266,7 @@ export class AgentSupervisor implements AgentClient {
       this.#crashes += 1
       this.#log.error('the agent process stopped unexpectedly', { code, signal, pid: connection.pid, runs: connection.runs.size })
     }
+    connection.exitReason = reason
     for (const run of [...connection.runs.values()]) run.settle({ outcome: 'crashed', reason })
     connection.markExited()
   }

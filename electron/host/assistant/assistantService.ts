@@ -27,6 +27,7 @@ import { assistantSystemPrompt } from './assistantPrompt.ts'
 import type { AssistantStore } from './assistantStore.ts'
 import { snapshotChannelContext, type ContextLimits } from './channelContext.ts'
 import { forModel, runTail, textOf, userText } from './conversation.ts'
+import { transcriptOf, type TranscriptEntry } from './transcript.ts'
 
 export const defaultSessionTitle = 'New conversation'
 
@@ -71,7 +72,8 @@ export interface AssistantSessionSummary {
   updatedAt: number
   provider: AssistantProvider
   model: string
-  context: { channelId: string; channelName: string; label: string } | null
+  /** The chip, without the snapshot text. */
+  contextChip: { channelId: string; channelName: string; label: string } | null
   messageCount: number
   running: boolean
 }
@@ -137,22 +139,17 @@ export class AssistantService {
 
   /** The sessions of a workspace, most recently used first. */
   list(workspaceId: string): AssistantSessionSummary[] {
-    return this.options.store.list(workspaceId).map((session) => ({
-      id: session.id,
-      workspaceId: session.workspaceId,
-      title: session.title,
-      createdAt: session.createdAt,
-      updatedAt: session.updatedAt,
-      provider: session.provider,
-      model: session.model,
-      context: session.contextChip === null ? null : { channelId: session.contextChip.channelId, channelName: session.contextChip.channelName, label: session.contextChip.label },
-      messageCount: session.messages.length,
-      running: this.#runs.has(session.id)
-    }))
+    return this.options.store.list(workspaceId).map((session) => this.#summary(session))
   }
 
   get(sessionId: string): AssistantSessionView {
     return { ...this.options.store.get(sessionId), running: this.#runs.has(sessionId) }
+  }
+
+  /** A session as the window shows it: its summary and the conversation as text entries. */
+  transcript(sessionId: string): { summary: AssistantSessionSummary; messages: TranscriptEntry[] } {
+    const session = this.options.store.get(sessionId)
+    return { summary: this.#summary(session), messages: transcriptOf(session) }
   }
 
   async create(input: CreateSessionInput): Promise<AssistantSessionView> {
@@ -231,7 +228,7 @@ export class AssistantService {
         workspace = await this.options.openWorkspace(stored.workspaceId)
         request = await this.#request(session, workspace)
       } catch (error) {
-        await this.#note(sessionId, noteFor('error', error, this.#now()))
+        await this.#note(sessionId, noteFor('error', error, this.#now())).catch((noteError) => this.#log.warn('could not note an error in the session', { sessionId, error: noteError }))
         throw error
       }
       return await this.#run(sessionId, workspace, request, active, callbacks)
@@ -308,7 +305,11 @@ export class AssistantService {
       const run = this.options.agent.start(request, {
         onText: (piece) => {
           streamed += piece
-          callbacks.onText?.(piece)
+          try {
+            callbacks.onText?.(piece)
+          } catch (error) {
+            this.#log.warn('a reply listener threw', { error })
+          }
         },
         onToolCall: (call) => this.#runTool(workspace, call, offered, callbacks)
       })
@@ -427,6 +428,22 @@ export class AssistantService {
       throw new CommonsError('invalid-input', `the message is ${text.length} characters; the most is ${this.#limits.maxMessageChars}`, 'shorten it, or save the long text as a file and ask about that')
     }
     return text
+  }
+
+  #summary(session: AssistantSession): AssistantSessionSummary {
+    const chip = session.contextChip
+    return {
+      id: session.id,
+      workspaceId: session.workspaceId,
+      title: session.title,
+      createdAt: session.createdAt,
+      updatedAt: session.updatedAt,
+      provider: session.provider,
+      model: session.model,
+      contextChip: chip === null ? null : { channelId: chip.channelId, channelName: chip.channelName, label: chip.label },
+      messageCount: session.messages.length,
+      running: this.#runs.has(session.id)
+    }
   }
 
   #view(session: AssistantSession): AssistantSessionView {

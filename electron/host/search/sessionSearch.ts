@@ -123,21 +123,3 @@ export class SessionSearch {
     return lease.doc
   }
 }
-
-const sessions = new WeakMap<SearchSources, SessionSearch>()
-
-/** The search of a session, made on first use and kept for the session's life. */
-export function searchFor(session: SearchSources): SessionSearch {
-  let search = sessions.get(session)
-  if (search === undefined) {
-    search = new SessionSearch(session)
-    sessions.set(session, search)
-  }
-  return search
-}
-
-/** Ends a session's search (call before closing the session); a later `searchFor` starts a new one. */
-export function closeSearchFor(session: SearchSources): void {
-  sessions.get(session)?.dispose()
-  sessions.delete(session)
-}

@@ -1,5 +1,4 @@
 import { toolNames } from '../../../shared/toolCatalog.ts'
-import { searchFor } from '../search/sessionSearch.ts'
 import { postMessageTool, readChannelTool } from './channelTools.ts'
 import { createDocumentTool, editDocumentTool, readDeliverableTool, requestReviewTool } from './deliverableTools.ts'
 import { listFilesTool, readFileTool } from './fileTools.ts'
@@ -14,7 +13,7 @@ export interface ToolServices {
 }
 
 /** Every tool of the catalog, in the catalog's order, with the services they use. */
-export function createAllTools(services: ToolServices = { searchOf: searchFor }): ToolDefinition[] {
+export function createAllTools(services: ToolServices = { searchOf: (session) => session.search }): ToolDefinition[] {
   const tools: ToolDefinition[] = [
     readChannelTool,
     searchWorkspaceTool(services.searchOf),

@@ -18,14 +18,16 @@ export function isoMinute(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16) + 'Z'
 }
 
-/** Names members by id, coworkers marked as such; removed members keep their name. */
+/** Names members by id with the handle to @mention them by (`Ada (@ada)`, `Scout (@scout, coworker)`). */
 export function memberNamer(root: Y.Doc): (memberId: string) => string {
   const members = rootCollections(root).members
   return (memberId) => {
     const record = members.get(memberId)
     if (record === undefined) return 'an unknown member'
     const name = String(record.get('name'))
-    return record.get('kind') === 'coworker' ? `${name} (coworker)` : name
+    if (record.get('removedAt') != null) return `${name} (no longer a member)`
+    const handle = `@${String(record.get('handle'))}`
+    return record.get('kind') === 'coworker' ? `${name} (${handle}, coworker)` : `${name} (${handle})`
   }
 }
 

@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from '../../../shared/log.ts'
 import { allTools } from './allTools.ts'
 import { clip, oneLine } from './format.ts'
 import { ToolReply } from './toolReply.ts'
-import type { ToolCaller, ToolContext, ToolDefinition, ToolOutcome, ToolRegistry } from './toolTypes.ts'
+import type { ToolCaller, ToolDefinition, ToolOutcome, ToolRegistry } from './toolTypes.ts'
 
 export interface ToolRegistryOptions {
   log?: Logger
@@ -44,9 +44,10 @@ export function createToolRegistry(definitions: readonly ToolDefinition[] = allT
         return { content: `Not allowed: ${reason}.`, isError: true, refused: reason, summary: oneLine(`refused ${name}: ${reason}`) }
       }
 
-      const parsed = definition.input.safeParse(call.input ?? {})
+      const input = call.input ?? {}
+      const parsed = definition.input.safeParse(input)
       if (!parsed.success) {
-        const problems = parsed.error.issues.map(describeIssue)
+        const problems = parsed.error.issues.map((issue) => describeIssue(issue, input))
         return {
           content: `Invalid input for ${name}: ${problems.join('; ')}. Fix ${problems.length === 1 ? 'it' : 'them'} and call again.`,
           isError: true,
@@ -55,14 +56,14 @@ export function createToolRegistry(definitions: readonly ToolDefinition[] = allT
         }
       }
 
-      let output: unknown
       try {
-        output = await definition.run(parsed.data, context)
+        const output = await definition.run(parsed.data, context)
+        const { content, summary } = output instanceof ToolReply ? output : { content: output, summary: `ran ${name}` }
+        const text = typeof content === 'string' ? content : JSON.stringify(content)
+        return { content: clip(text, maxContentChars), isError: false, refused: null, summary: oneLine(summary) }
       } catch (error) {
         return failureOf(name, error, log)
       }
-      const { content, summary } = output instanceof ToolReply ? output : { content: output as string | object, summary: `ran ${name}` }
-      return { content: clip(typeof content === 'string' ? content : JSON.stringify(content), maxContentChars), isError: false, refused: null, summary: oneLine(summary) }
     }
   }
 }
@@ -96,9 +97,9 @@ function failureOf(name: string, error: unknown, log: Logger): ToolOutcome {
 }
 
 /** `limit: must be at most 100`, `channel: is required`. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const field = issue.path.map(String).join('.')
-  const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
+  const missing = issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined
   const problem = missing ? 'is required' : issue.message.replace(/^Invalid input: /, '')
   return field === '' ? problem : `${field}: ${problem}`
 }
@@ -108,4 +109,13 @@ function inputSchemaOf(definition: ToolDefinition): Record<string, unknown> {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
   if (schema.type !== 'object') throw new Error(`the input of ${definition.name} must be a zod object`)
   return schema
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined
+    current = (current as Record<PropertyKey, unknown>)[key]
+  }
+  return current
 }

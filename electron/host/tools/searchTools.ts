@@ -9,7 +9,7 @@ import { limitField } from './toolInputs.ts'
 import { reply } from './toolReply.ts'
 import type { ToolContext } from './toolTypes.ts'
 
-/** How a tool finds the search of the session it runs in (electron/host/search/sessionSearch.ts `searchFor`). */
+/** How a tool finds the search of the session it runs in (the session's own `search` by default). */
 export type SearchOf = (session: WorkspaceSession) => SessionSearch
 
 const searchKind = z.enum(['message', 'memory', 'deliverable', 'file'], { error: 'kinds must be message, memory, deliverable or file' })

@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '../../../shared/log.ts'
 import { rootCollections } from '../../../shared/model/rootDoc.ts'
+import type { Workflow } from '../../../shared/model/types.ts'
 import { listWorkflows } from '../../../shared/operations/workflows.ts'
 import { catchUpMissedSlots } from './missedSlots.ts'
 import { nextSlot, slotsBetween } from './slots.ts'
@@ -69,6 +70,11 @@ export class WorkflowScheduler {
   /** Missed slots are looked for at start, after sleep, and once this device can run again. */
   #catchUpPending = true
   #changeQueued = false
+  /**
+   * Since when each enabled workflow has been running on its current schedule here. A workflow just
+   * enabled, or given a new schedule, starts from the next slot: the slots before are not due.
+   */
+  readonly #armed = new Map<string, { schedule: string; since: number }>()
   #work: Promise<void> = Promise.resolve()
   readonly #onWorkflowsChanged = () => this.#workflowsChanged()
 
@@ -160,8 +166,9 @@ export class WorkflowScheduler {
     for (const workflow of listWorkflows(this.#session.root)) {
       if (!workflow.enabled) continue
       try {
-        // No slots from before the workflow existed (it may have been made a moment ago).
-        const { slots } = slotsBetween(workflow, Math.max(after, workflow.createdAt), until, 100)
+        // No slots from before the workflow existed or was enabled or rescheduled (a moment ago, maybe).
+        const since = Math.max(after, workflow.createdAt, this.#armedSince(workflow, until))
+        const { slots } = slotsBetween(workflow, since, until, 100)
         const context = actingAs(this.#session, workflow.coworkerId, this.#clock)
         for (const slot of slots) {
           const { task, created } = createSlotTask(this.#session, workflow, slot, { missed: false, context })
@@ -179,8 +186,10 @@ export class WorkflowScheduler {
     this.#clearTimer()
     const now = this.#clock()
     let delay = this.#heartbeatMs
-    for (const workflow of listWorkflows(this.#session.root)) {
-      if (!workflow.enabled) continue
+    const enabled = listWorkflows(this.#session.root).filter((workflow) => workflow.enabled)
+    for (const id of this.#armed.keys()) if (!enabled.some((workflow) => workflow.id === id)) this.#armed.delete(id)
+    for (const workflow of enabled) {
+      this.#armedSince(workflow, now)
       try {
         const next = nextSlot(workflow, now)
         if (next !== null) delay = Math.min(delay, next - now)
@@ -195,6 +204,14 @@ export class WorkflowScheduler {
       this.#timer = null
       this.#enqueue('timer')
     }, delay)
+  }
+
+  #armedSince(workflow: Workflow, now: number): number {
+    const schedule = `${workflow.cron} ${workflow.timeZone}`
+    const armed = this.#armed.get(workflow.id)
+    if (armed !== undefined && armed.schedule === schedule) return armed.since
+    this.#armed.set(workflow.id, { schedule, since: now })
+    return now
   }
 
   #clearTimer(): void {

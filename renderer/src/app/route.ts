@@ -1,0 +1,85 @@
+import { useSyncExternalStore } from 'react'
+
+/**
+ * Where the person is, kept in the URL hash so it survives a reload and works the same under app://
+ * (Electron) and http:// (the web host). Views that another part of the app fills in (deliverables,
+ * memory, coworkers, workflows) are routes here already.
+ */
+export type Route =
+  | { view: 'home' }
+  | { view: 'channel'; channelId: string }
+  | { view: 'deliverables'; deliverableId: string | null }
+  | { view: 'memory' }
+  | { view: 'coworkers'; coworkerId: string | null }
+  | { view: 'workflows'; workflowId: string | null }
+  | { view: 'settings' }
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
+  const [head, id] = parts
+  switch (head) {
+    case 'c':
+      return id === undefined ? { view: 'home' } : { view: 'channel', channelId: id }
+    case 'deliverables':
+      return { view: 'deliverables', deliverableId: id ?? null }
+    case 'memory':
+      return { view: 'memory' }
+    case 'coworkers':
+      return { view: 'coworkers', coworkerId: id ?? null }
+    case 'workflows':
+      return { view: 'workflows', workflowId: id ?? null }
+    case 'settings':
+      return { view: 'settings' }
+    default:
+      return { view: 'home' }
+  }
+}
+
+export function routeHash(route: Route): string {
+  switch (route.view) {
+    case 'home':
+      return '#/'
+    case 'channel':
+      return `#/c/${encodeURIComponent(route.channelId)}`
+    case 'deliverables':
+      return route.deliverableId === null ? '#/deliverables' : `#/deliverables/${encodeURIComponent(route.deliverableId)}`
+    case 'memory':
+      return '#/memory'
+    case 'coworkers':
+      return route.coworkerId === null ? '#/coworkers' : `#/coworkers/${encodeURIComponent(route.coworkerId)}`
+    case 'workflows':
+      return route.workflowId === null ? '#/workflows' : `#/workflows/${encodeURIComponent(route.workflowId)}`
+    case 'settings':
+      return '#/settings'
+  }
+}
+
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const hash = routeHash(route)
+  if (location.hash === hash) return
+  if (options.replace === true) history.replaceState(null, '', hash)
+  else history.pushState(null, '', hash)
+  window.dispatchEvent(new HashChangeEvent('hashchange'))
+}
+
+const subscribe = (listener: () => void) => {
+  window.addEventListener('hashchange', listener)
+  window.addEventListener('popstate', listener)
+  return () => {
+    window.removeEventListener('hashchange', listener)
+    window.removeEventListener('popstate', listener)
+  }
+}
+
+let cachedHash = ''
+let cachedRoute: Route = { view: 'home' }
+
+export function useRoute(): Route {
+  return useSyncExternalStore(subscribe, () => {
+    if (location.hash !== cachedHash || cachedHash === '') {
+      cachedHash = location.hash
+      cachedRoute = parseRoute(location.hash)
+    }
+    return cachedRoute
+  })
+}
