@@ -3,7 +3,7 @@
  * Electron-free core in electron/host/) on this device's data directory and shows the renderer in a
  * sandboxed window. The full window, menus and the bridge come with the desktop app (docs/architecture.md).
  */
-import { app, BrowserWindow, dialog, net, protocol, session, shell, utilityProcess } from 'electron'
+import { app, BrowserWindow, dialog, net, protocol, safeStorage, session, shell, utilityProcess } from 'electron'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,6 +11,8 @@ import { createLogger } from '../shared/log.ts'
 import type { AgentTransport, AgentTransportFactory } from './host/agent/agentClient.ts'
 import { resolveDataDirectory } from './host/dataDirectory.ts'
 import { Host } from './host/host.ts'
+import { noSecretProtection } from './host/settings/secretProtection.ts'
+import type { SecretProtector } from './host/settings/modelSettingsTypes.ts'
 
 const log = createLogger({ scope: 'main' })
 const rendererDirectory = path.join(__dirname, '..', 'renderer')
@@ -75,6 +77,27 @@ async function start(): Promise<void> {
   })
   window.webContents.on('will-navigate', (event) => event.preventDefault())
   await window.loadURL('app://commons/')
+}
+
+/**
+ * Seals API keys at rest with Electron's safeStorage (the OS keychain), for the Host's model settings
+ * (host/settings/modelSettingsStore.ts): `ModelSettingsStore.open({ dataDir, protector: await safeStorageProtector() })`.
+ * Call it once the app is ready. On Linux, safeStorage falls back to `basic_text` when no keyring is
+ * found; that is obfuscation, not encryption, and the settings screen shows the warning.
+ */
+async function safeStorageProtector(): Promise<SecretProtector> {
+  if (!(await safeStorage.isAsyncEncryptionAvailable())) {
+    return noSecretProtection('the OS keychain is not available, so a saved API key is kept unencrypted in a file only you can read')
+  }
+  const basicText = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text'
+  return {
+    protection: 'keychain',
+    warning: basicText
+      ? 'no keyring was found (such as GNOME Keyring or KWallet), so the API key is stored with only basic obfuscation; install or unlock a keyring to protect it'
+      : null,
+    encrypt: async (plain) => (await safeStorage.encryptStringAsync(plain)).toString('base64'),
+    decrypt: async (sealed) => (await safeStorage.decryptStringAsync(Buffer.from(sealed, 'base64'))).result
+  }
 }
 
 app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())

@@ -38,6 +38,7 @@ export class DocReplica {
   readonly #onError: (error: BridgeRequestError) => void
   readonly #stopConnection: () => void
   #subscriptionId: string | null = null
+  #subscribing = false
   #destroyed = false
   #isSynced = false
   #resolveSynced: () => void = () => {}
@@ -65,6 +66,11 @@ export class DocReplica {
     return this.#isSynced
   }
 
+  /** The same as destroy (the name renderer/src/data/replicaPool.ts's ReplicaConnection uses). */
+  close(): void {
+    this.destroy()
+  }
+
   /** Stops syncing: the Host forgets this replica's presence, and the doc is destroyed. */
   destroy(): void {
     if (this.#destroyed) return
@@ -84,8 +90,10 @@ export class DocReplica {
   }
 
   #subscribe(): void {
+    this.#subscribing = true
     this.#bridge.request('doc.subscribe', { workspaceId: this.workspaceId, docName: this.docName }).then(
       ({ subscriptionId }) => {
+        this.#subscribing = false
         if (this.#destroyed || this.#subscriptionId !== null) {
           this.#router.release(subscriptionId)
           this.#bridge.request('doc.unsubscribe', { subscriptionId }).catch(() => {})
@@ -98,7 +106,10 @@ export class DocReplica {
         if (local !== null) this.awareness.setLocalState(local)
       },
       (error: unknown) => {
+        this.#subscribing = false
         const failure = asBridgeRequestError(error)
+        // The connection dropped: the replica subscribes again when it is back.
+        if (failure.code === 'connection' && isReconnecting(this.#bridge)) return
         if (!this.#isSynced) this.#rejectSynced(failure)
         if (!this.#destroyed) this.#onError(failure)
       }
@@ -147,7 +158,7 @@ export class DocReplica {
       // The others' cursors are stale until the Host sends them again.
       const others = [...this.awareness.getStates().keys()].filter((client) => client !== this.doc.clientID)
       removeAwarenessStates(this.awareness, others, this)
-    } else if (this.#subscriptionId === null) {
+    } else if (this.#subscriptionId === null && !this.#subscribing) {
       this.#subscribe()
     }
   }

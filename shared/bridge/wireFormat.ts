@@ -8,6 +8,9 @@
  * the JSON. Works in the browser and in Node (no Buffer; a Node Buffer is a Uint8Array and is sent as one).
  */
 
+/** Where the web host takes the bridge's websocket: `/bridge?token=…`. */
+export const bridgeSocketPath = '/bridge'
+
 const marker = '$bytes'
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })

@@ -32,7 +32,6 @@ export function InviteDialog({ open, onOpenChange }: { open: boolean; onOpenChan
       return
     }
     if (workspace.hasServer) create()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open])
 
   const copy = () => {

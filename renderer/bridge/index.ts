@@ -1,0 +1,5 @@
+export { connectBridge, type ConnectBridgeOptions } from './connectBridge.ts'
+export { DocReplica, type DocReplicaOptions, type ReconnectingBridge } from './docReplica.ts'
+export { SocketBridge, type SocketBridgeOptions, type SocketBridgeState, type SocketLike } from './socketBridge.ts'
+export { BridgeRequestError } from '../../shared/bridge/bridgeRequestError.ts'
+export type { Bridge } from '../../shared/bridge/contract.ts'
