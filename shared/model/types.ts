@@ -226,6 +226,11 @@ export interface Workflow {
   enabled: boolean
   ownerId: string
   createdAt: number
+  /**
+   * When the schedule last changed or the workflow was last enabled: slots before it were never meant to
+   * run, so the missed-slot policy counts from here.
+   */
+  scheduleChangedAt: number
 }
 
 // ---------------------------------------------------------------------------------------------------

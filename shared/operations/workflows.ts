@@ -54,7 +54,8 @@ export function createWorkflow(root: Y.Doc, input: z.input<typeof createWorkflow
   checkCoworkerInChannel(root, parsed.coworkerId, parsed.channelId)
   const id = newId('wf')
   transact(root, context, () => {
-    rootCollections(root).workflows.set(id, newRecordMap({ id, ...parsed, ownerId: context.actorId, createdAt: context.now() }))
+    const now = context.now()
+    rootCollections(root).workflows.set(id, newRecordMap({ id, ...parsed, ownerId: context.actorId, createdAt: now, scheduleChangedAt: now }))
   })
   return getWorkflow(root, id)
 }
@@ -66,7 +67,11 @@ export function editWorkflow(root: Y.Doc, input: z.input<typeof editWorkflowInpu
   const record = requireWorkflowRecord(root, workflowId)
   const current = readRecord<Workflow>(record)
   checkCoworkerInChannel(root, changes.coworkerId ?? current.coworkerId, changes.channelId ?? current.channelId)
-  transact(root, context, () => setChangedFields(record, changes))
+  const scheduleChanged =
+    (changes.cron !== undefined && changes.cron !== current.cron) ||
+    (changes.timeZone !== undefined && changes.timeZone !== current.timeZone) ||
+    (changes.enabled === true && !current.enabled)
+  transact(root, context, () => setChangedFields(record, { ...changes, ...(scheduleChanged ? { scheduleChangedAt: context.now() } : {}) }))
   return getWorkflow(root, workflowId)
 }
 

@@ -4,6 +4,7 @@ import { WorkflowScheduler } from '../../electron/host/workflows/scheduler.ts'
 import { createSlotTask } from '../../electron/host/workflows/workflowTasks.ts'
 import { silentLogger } from '../../shared/log.ts'
 import { listTasks, workflowSlotTaskId } from '../../shared/operations/tasks.ts'
+import { editWorkflow } from '../../shared/operations/workflows.ts'
 import { day, hour, monday8, secondDevice, workflowWorkspace, type WorkflowWorkspace } from './workflows-fixtures.ts'
 
 const minute = 60_000
@@ -50,6 +51,20 @@ describe('the missed-slot policy', () => {
     expect(caughtUp!.missedSlots).toEqual([monday8 + day + hour, monday8 + 2 * day + hour])
     expect(space.messages().map((message) => message.text)).toEqual([
       'Daily digest: 2 runs were missed while every device was off; running the latest (Wed 9:00) now'
+    ])
+  })
+
+  it('does not count the days a workflow was disabled as missed', async () => {
+    const space = workflowWorkspace()
+    const workflow = space.workflow({ name: 'Daily digest', cron: '0 9 * * *', enabled: false })
+    // Disabled over Monday and Tuesday; enabled again Wednesday 8:00, and the device starts at 10:00.
+    space.time.now = monday8 + 2 * day
+    editWorkflow(space.root, { workflowId: workflow.id, enabled: true }, space.ada)
+    space.time.now = monday8 + 2 * day + 2 * hour
+    const [caughtUp] = await catchUp(space)
+    expect(caughtUp!.missedSlots).toEqual([monday8 + 2 * day + hour])
+    expect(space.messages().map((message) => message.text)).toEqual([
+      'Daily digest: 1 run was missed while every device was off; running it (Wed 9:00) now'
     ])
   })
 

@@ -19,8 +19,9 @@ import type { RunTrail } from './runTrail.ts'
  * run already published (two claims made apart can merge so that the later one wins after the earlier
  * one published): then it does not post again, and points the task record at that reply.
  *
- * The reply, its `finished` trail entry and the end of the live text are one transaction on the channel
- * doc, so a device that sees one sees all three; every published reply can be found from the trail.
+ * A published reply is found from the trail's `finished` entry written right after it, or else by the
+ * task id it carries, looked for where the reply goes (the request's thread, or the latest top-level
+ * messages).
  */
 
 export interface PublishInput {
@@ -61,7 +62,7 @@ export function publishIfHolding(input: PublishInput): PublishOutcome {
     return { kind: 'lost', winnerRunId }
   }
 
-  const existing = publishedReply(channel, taskId)
+  const existing = publishedReply(channel, taskId, replyThreadOf(task))
   if (existing !== null) {
     adoptReply(input, task, existing)
     return { kind: 'already-published', messageId: existing.id }
@@ -70,19 +71,19 @@ export function publishIfHolding(input: PublishInput): PublishOutcome {
   const index = rootCollections(root).deliverables
   const deliverableIds = [...new Set(input.deliverableIds)].filter((id) => index.has(id)).slice(0, 50)
   const ending = endingRecord(input.ending, { linkedDeliverables: deliverableIds.length })
-  const replyTo = task.trigger.type === 'mention' ? task.trigger.threadId : null
+  const replyTo = replyThreadOf(task)
   let messageId: string | null = null
   let endReason = ending.endReason
   let status = ending.status
+  try {
+    messageId = postMessage({ root, channel }, { channelId: task.channelId, text: ending.replyText, replyTo, deliverableIds, taskId }, context).id
+  } catch (error) {
+    // The coworker was taken out of the channel, the channel archived, the thread deleted: say why on the task.
+    if (!isCommonsError(error)) throw error
+    status = 'failed'
+    endReason = `the reply could not be posted: ${error.message}${error.hint ? ` (${error.hint})` : ''}`
+  }
   channel.transact(() => {
-    try {
-      messageId = postMessage({ root, channel }, { channelId: task.channelId, text: ending.replyText, replyTo, deliverableIds, taskId }, context).id
-    } catch (error) {
-      // The coworker was taken out of the channel, the channel archived, the thread deleted: say why on the task.
-      if (!isCommonsError(error)) throw error
-      status = 'failed'
-      endReason = `the reply could not be posted: ${error.message}${error.hint ? ` (${error.hint})` : ''}`
-    }
     trail.add({ type: 'finished', status, reason: endReason, messageId })
     endLiveReply(channel, taskId, runId, context.origin)
   }, context.origin)
@@ -98,17 +99,23 @@ export function publishIfHolding(input: PublishInput): PublishOutcome {
  * The reply a run of this task published, or null: the first one in channel order that is not deleted.
  * Found through the trail's `finished` entries, which are written with their reply.
  */
-export function publishedReply(channel: Y.Doc, taskId: string): MessageView | null {
-  const replies = publishedReplies(channel, taskId)
+export function publishedReply(channel: Y.Doc, taskId: string, thread: string | null = null): MessageView | null {
+  const replies = publishedReplies(channel, taskId, thread)
   return replies[0] ?? null
 }
 
 /** Every reply published for the task and not deleted, in channel order. */
-export function publishedReplies(channel: Y.Doc, taskId: string): MessageView[] {
-  const byId = messageIndex(channel).byId
+export function publishedReplies(channel: Y.Doc, taskId: string, thread: string | null = null): MessageView[] {
+  const index = messageIndex(channel)
   const ids = new Set<string>()
   for (const entry of readTrail(channel, taskId)) {
-    if (entry.type === 'finished' && entry.messageId !== null && byId.has(entry.messageId)) ids.add(entry.messageId)
+    if (entry.type === 'finished' && entry.messageId !== null && index.byId.has(entry.messageId)) ids.add(entry.messageId)
+  }
+  // A reply whose trail entry has not arrived yet (they are two updates): look where it would be.
+  const list = thread === null ? index.topLevel : (index.replies.get(thread) ?? [])
+  for (let position = list.length - 1, looked = 0; position >= 0 && looked < replyScanLimit; position--, looked++) {
+    const record = list[position]!
+    if (record.taskId === taskId) ids.add(record.id)
   }
   const replies = [...ids].map((id) => getMessage(channel, id)).filter((message) => message.deleted === null && message.taskId === taskId)
   if (replies.length < 2) return replies
@@ -116,15 +123,18 @@ export function publishedReplies(channel: Y.Doc, taskId: string): MessageView[] 
   return replies.sort((a, b) => position.get(a.id)! - position.get(b.id)!)
 }
 
+/** How many of the latest messages are searched for a reply by its task id. */
+const replyScanLimit = 5_000
+
 /**
  * When two runs both published (a claim that settled only after the first run's reply was out), the
  * reply first in channel order stays and later ones are withdrawn by the coworker; the order is the same
  * on every device, so every device keeps the same one. The holder of the claim points the task at it.
  * Returns the reply that stays, or null when there is none.
  */
-export function withdrawDuplicateReplies(input: { root: Y.Doc; channel: Y.Doc; taskId: string; runId: string; context: OperationContext }): MessageView | null {
+export function withdrawDuplicateReplies(input: { root: Y.Doc; channel: Y.Doc; taskId: string; thread: string | null; runId: string; context: OperationContext }): MessageView | null {
   const { root, channel, taskId, runId, context } = input
-  const replies = publishedReplies(channel, taskId)
+  const replies = publishedReplies(channel, taskId, input.thread)
   const kept = replies[0]
   if (kept === undefined) return null
   for (const duplicate of replies.slice(1)) {
@@ -170,6 +180,11 @@ export function usageFromTrail(channel: Y.Doc, taskId: string, runId: string, mo
   }
   usage.estimatedCostUsd = estimateCostUsd(model, usage)
   return usage
+}
+
+/** Where a task's reply goes: the request's thread, or the top level. */
+export function replyThreadOf(task: TaskRecord): string | null {
+  return task.trigger.type === 'mention' ? task.trigger.threadId : null
 }
 
 type FinishedStatus = 'succeeded' | 'failed' | 'stopped'

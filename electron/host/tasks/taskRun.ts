@@ -21,7 +21,7 @@ import { runAllowance } from './budgets.ts'
 import { assembleTaskContext, linkedDeliverableIds, readLinkedDeliverables, type ContextLimits } from './contextAssembly.ts'
 import { LeaseKeeper } from './leaseKeeper.ts'
 import type { RunEnding } from './outcomeReply.ts'
-import { publishIfHolding, publishedReply, type PublishOutcome } from './publish.ts'
+import { publishIfHolding, publishedReply, replyThreadOf, type PublishOutcome } from './publish.ts'
 import { RunTrail, trailInput } from './runTrail.ts'
 import { sleep, type Clock, type TaskTimings } from './timing.ts'
 import { spentTodayUsd } from './usage.ts'
@@ -203,7 +203,7 @@ export class TaskRun {
   /** After the claim settled: lost it, or the task already has its reply (another run published it). */
   #earlyEnd(): RunEnd | null {
     if (this.#lost !== null || this.#closing) return this.#lost !== null ? { kind: 'lost', winnerRunId: this.#lost.winnerRunId } : { kind: 'abandoned', reason: 'closed' }
-    const existing = publishedReply(this.#channel!, this.taskId)
+    const existing = publishedReply(this.#channel!, this.taskId, replyThreadOf(this.#task))
     const task = getTask(this.#session.root, this.taskId)
     if (existing === null && task.claim?.runId === this.runId) return null
     // Either way publishIfHolding records what happened (a lost claim, or the reply already there).

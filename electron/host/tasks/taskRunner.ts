@@ -13,7 +13,7 @@ import { applyReviewPolicy } from '../workflows/review.ts'
 import type { SyncStatus, WorkspaceSession } from '../workspaceSession.ts'
 import type { ContextLimits } from './contextAssembly.ts'
 import { stepFor } from './eligibility.ts'
-import { withdrawDuplicateReplies } from './publish.ts'
+import { replyThreadOf, withdrawDuplicateReplies } from './publish.ts'
 import { TaskRun, type ReviewHook, type RunEnd } from './taskRun.ts'
 import { resolveTimings, systemClock, type Clock, type TaskTimings, type TimerHandle } from './timing.ts'
 
@@ -75,7 +75,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
   readonly #timers = new Map<string, TimerHandle>()
   readonly #dirty = new Set<string>()
   /** Replies this device published lately: task id → where, by which run, until when to watch. */
-  readonly #published = new Map<string, { channelId: string; runId: string; coworkerId: string; until: number }>()
+  readonly #published = new Map<string, { channelId: string; thread: string | null; runId: string; coworkerId: string; until: number }>()
   #flushing = false
   #closed = false
   readonly #observer: (events: Array<Y.YEvent<any>>) => void
@@ -237,7 +237,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     this.#runs.delete(task.id)
     this.#log.info('a task run ended', { taskId: task.id, runId: run.runId, end: end.kind })
     if (end.kind === 'published') {
-      this.#published.set(task.id, { channelId: task.channelId, runId: run.runId, coworkerId: task.coworkerId, until: this.#clock.now() + duplicateWatchMs })
+      this.#published.set(task.id, { channelId: task.channelId, thread: replyThreadOf(task), runId: run.runId, coworkerId: task.coworkerId, until: this.#clock.now() + duplicateWatchMs })
     }
     this.emit('run-ended', task.id, run.runId, end)
     if (this.#closed) return
@@ -261,7 +261,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     }
     const context = operationContext(watched.coworkerId, 'agent', { now: () => this.#clock.now(), deviceId: this.#session.deviceId })
     void this.#session
-      .withChannel(watched.channelId, (docs) => withdrawDuplicateReplies({ root: docs.root, channel: docs.channel, taskId, runId: watched.runId, context }))
+      .withChannel(watched.channelId, (docs) => withdrawDuplicateReplies({ root: docs.root, channel: docs.channel, taskId, thread: watched.thread, runId: watched.runId, context }))
       .catch((error: unknown) => this.#log.warn('could not check a published reply for duplicates', { taskId, error }))
   }
 

@@ -58,8 +58,9 @@ async function catchUpWorkflow(
   now: number,
   options: CatchUpOptions
 ): Promise<CaughtUp | null> {
-  // Slots since the last one that has a task, or since the workflow was made.
-  const since = Math.max(lastTaskSlot ?? -Infinity, workflow.createdAt)
+  // Slots since the last one that has a task, or since the schedule last changed (or the workflow was
+  // enabled again): a disabled stretch is not a missed one. Workflows from before the field existed use createdAt.
+  const since = Math.max(lastTaskSlot ?? -Infinity, workflow.scheduleChangedAt ?? workflow.createdAt)
   const { slots, more } = slotsBetween(workflow, since, now, listLimit)
   const oldest = slots[0]
   if (oldest === undefined) return null
