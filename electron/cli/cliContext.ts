@@ -18,6 +18,7 @@ export class CliContext {
   #host: Host | null = null
   #session: WorkspaceSession | null = null
   #changed = false
+  #exitCode = 0
 
   constructor(
     readonly args: ParsedArgs,
@@ -47,6 +48,16 @@ export class CliContext {
     this.#session = await host.openWorkspace(summary.id)
     await this.trySync()
     return this.#session
+  }
+
+  /** The exit code when the command finishes without throwing (a check that printed its failure). */
+  get exitCode(): number {
+    return this.#exitCode
+  }
+
+  /** Ends the command with `code` after what it printed (for results that are reported, not thrown). */
+  fail(code: number): void {
+    this.#exitCode = code
   }
 
   /** Marks that the command changed something the server should get before the process exits. */

@@ -7,6 +7,8 @@ import { deliverableCommands } from './commands/deliverableCommands.ts'
 import { fileCommands } from './commands/fileCommands.ts'
 import { memoryCommands } from './commands/memoryCommands.ts'
 import { messageCommands } from './commands/messageCommands.ts'
+import { modelCommands } from './commands/modelCommands.ts'
+import { workflowCommands } from './commands/workflowCommands.ts'
 import { workspaceCommands } from './commands/workspaceCommands.ts'
 
 /**
@@ -20,7 +22,9 @@ export const commands: readonly Command<CliContext>[] = [
   ...memoryCommands,
   ...deliverableCommands,
   ...fileCommands,
-  ...coworkerCommands
+  ...coworkerCommands,
+  ...modelCommands,
+  ...workflowCommands
 ]
 
 export function helpText(): string {
@@ -65,7 +69,7 @@ export async function runCommandLine(argv: readonly string[], io: Io): Promise<n
     context = new CliContext(selected.args, io, createLogger({ scope: 'cli' }))
     await selected.command.run(context, selected.args)
     await context.close()
-    return exitCodes.ok
+    return context.exitCode
   } catch (error) {
     const failure = describeFailure(error)
     io.stderr(failure.lines.join('\n') + '\n')

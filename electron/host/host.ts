@@ -14,6 +14,10 @@ import { DocStore } from './store/index.ts'
 import { createInvite, joinWithInvite, registerWorkspace } from './sync/serverApi.ts'
 import { WorkspaceSync } from './sync/workspaceSync.ts'
 import { WorkspaceSession, type DocSync } from './workspaceSession.ts'
+import { createAgentClient, type AgentClient, type AgentTransportFactory } from './agent/index.ts'
+import { ModelSettingsStore, type SecretProtector } from './settings/index.ts'
+import { createToolRegistry } from './tools/registry.ts'
+import type { ToolRegistry } from './tools/toolTypes.ts'
 
 export interface HostOptions {
   /** The device's data directory (electron/host/dataDirectory.ts picks the platform default). */
@@ -25,6 +29,12 @@ export interface HostOptions {
   backgroundSync?: boolean
   /** How long a doc nobody holds stays open (default a minute). */
   closeUnusedDocsAfterMs?: number
+  /** Seals API keys at rest: Electron's safeStorage in the desktop app; none (a private file) elsewhere. */
+  secretProtector?: SecretProtector
+  /** How to start the agent process: Electron's utilityProcess in the desktop app; a forked Node process by default. */
+  agentTransport?: AgentTransportFactory
+  /** Where ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL are read; process.env by default. */
+  env?: Record<string, string | undefined>
   /** Makes the sync client of a workspace; tests pass their own. */
   createSync?: (options: { serverUrl: string; token: string; workspaceId: string; log: Logger }) => DocSync
 }
@@ -43,12 +53,16 @@ export interface WorkspaceSummary {
  */
 export class Host {
   readonly #sessions = new Map<string, Promise<WorkspaceSession>>()
+  #agent: AgentClient | null = null
+  #tools: ToolRegistry | null = null
 
   private constructor(
     readonly dataDir: string,
     readonly device: DeviceStore,
     readonly docs: DocStore,
     readonly blobs: BlobStore,
+    /** Which models this device can use (settings.json, never synced). */
+    readonly settings: ModelSettingsStore,
     private readonly options: HostOptions,
     private readonly log: Logger
   ) {}
@@ -58,7 +72,25 @@ export class Host {
     const device = await DeviceStore.open({ directory: options.dataDir, log })
     const docs = await DocStore.open({ directory: options.dataDir, log })
     docs.on('error', (error) => log.error('a write to the device store failed', { error }))
-    return new Host(options.dataDir, device, docs, new BlobStore(path.join(options.dataDir, 'blobs')), options, log)
+    const settings = await ModelSettingsStore.open({
+      dataDir: options.dataDir,
+      log,
+      ...(options.secretProtector ? { protector: options.secretProtector } : {}),
+      ...(options.env ? { env: options.env } : {})
+    })
+    return new Host(options.dataDir, device, docs, new BlobStore(path.join(options.dataDir, 'blobs')), settings, options, log)
+  }
+
+  /** The agent process, started the first time a model run needs it. */
+  get agent(): AgentClient {
+    this.#agent ??= createAgentClient({ log: this.log, ...(this.options.agentTransport ? { createTransport: this.options.agentTransport } : {}) })
+    return this.#agent
+  }
+
+  /** The one registry of tools coworkers and assistants call. */
+  get tools(): ToolRegistry {
+    this.#tools ??= createToolRegistry(undefined, { log: this.log })
+    return this.#tools
   }
 
   get deviceId(): string {
@@ -157,6 +189,8 @@ export class Host {
     this.#sessions.clear()
     const closing = sessions.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : []))
     const results = await Promise.allSettled(closing)
+    await this.#agent?.close()
+    this.#agent = null
     await this.docs.close()
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
     if (failure !== undefined) throw failure.reason

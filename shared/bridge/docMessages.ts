@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 
 /**
  * The doc messages the bridge carries (`doc.send`, the `doc.message` event), framed as y-websocket frames
@@ -66,13 +66,23 @@ export function readDocMessage(message: Uint8Array, target: { doc: Y.Doc; awaren
     const type = decoding.readVarUint(decoder)
     switch (type) {
       case messageSync: {
-        const encoder = encoding.createEncoder()
-        encoding.writeVarUint(encoder, messageSync)
-        let failure: Error | null = null
-        const syncType = syncProtocol.readSyncMessage(decoder, encoder, target.doc, target.origin, (error) => (failure = error))
-        if (failure !== null) throw new DocMessageError(`the update could not be applied: ${(failure as Error).message}`)
-        const kind = syncType === syncProtocol.messageYjsSyncStep1 ? 'sync-step-1' : syncType === syncProtocol.messageYjsSyncStep2 ? 'sync-step-2' : 'sync-update'
-        return { kind, reply: encoding.length(encoder) > 1 ? encoding.toUint8Array(encoder) : null }
+        // Read here rather than with syncProtocol.readSyncMessage, which logs a bad update to the console and carries on.
+        const syncType = decoding.readVarUint(decoder)
+        const payload = decoding.readVarUint8Array(decoder)
+        switch (syncType) {
+          case syncProtocol.messageYjsSyncStep1:
+            return { kind: 'sync-step-1', reply: syncStep2Message(target.doc, payload) }
+          case syncProtocol.messageYjsSyncStep2:
+          case syncProtocol.messageYjsUpdate:
+            try {
+              Y.applyUpdate(target.doc, payload, target.origin)
+            } catch (error) {
+              throw new DocMessageError(`the update could not be applied: ${(error as Error).message}`)
+            }
+            return { kind: syncType === syncProtocol.messageYjsSyncStep2 ? 'sync-step-2' : 'sync-update', reply: null }
+          default:
+            throw new DocMessageError(`unknown sync message type ${syncType}`)
+        }
       }
       case messageAwareness:
         awarenessProtocol.applyAwarenessUpdate(target.awareness, decoding.readVarUint8Array(decoder), target.origin)

@@ -238,7 +238,8 @@ describe('the bridge server', () => {
     windowA.on('sync.status', ({ status }) => statuses.push(status))
     const opened = await windowA.request('workspaces.create', { name: 'Acme', userName: 'Ada', serverUrl: server.url })
     expect(opened.hasServer).toBe(true)
-    await until(() => statuses.includes('synced'))
+    // The answer carries the status when it was opened; events carry every change after.
+    await until(() => (statuses.at(-1) ?? opened.syncStatus) === 'synced')
     const invite = await windowA.request('workspaces.invite', { workspaceId: opened.workspaceId })
 
     const syncsB = trackWorkspaceSyncs()
