@@ -1,14 +1,17 @@
 /**
  * The Electron entry: the only file (with preload.ts) that imports `electron`. It starts the Host (the
  * Electron-free core in electron/host/) on this device's data directory and shows the renderer in a
- * sandboxed window. The full window, menus and the bridge come with the desktop app (docs/architecture.md).
+ * sandboxed window, and carries the bridge (shared/bridge/contract.ts) to it over IPC (serveBridge below).
  */
-import { app, BrowserWindow, dialog, net, protocol, safeStorage, session, shell, utilityProcess } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell, utilityProcess } from 'electron'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createLogger } from '../shared/log.ts'
 import type { AgentTransport, AgentTransportFactory } from './host/agent/agentClient.ts'
+import { BridgeHost } from './host/bridge/bridgeServer.ts'
+import { IpcConnections, requestChannel } from './host/bridge/ipcConnections.ts'
+import { trackWorkspaceSyncs } from './host/bridge/syncAwareness.ts'
 import { resolveDataDirectory } from './host/dataDirectory.ts'
 import { Host } from './host/host.ts'
 import { noSecretProtection } from './host/settings/secretProtection.ts'
@@ -23,6 +26,17 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 if (!app.requestSingleInstanceLock()) app.quit()
 
 let host: Host | null = null
+let bridge: IpcConnections | null = null
+
+/**
+ * The bridge over IPC (electron/host/bridge/): requests on `commons:request`, answered only for the app's
+ * own top-level page, events to each window on `commons:event`. The preload turns these into `window.commons`.
+ */
+function serveBridge(opened: Host, awarenessOf: ReturnType<typeof trackWorkspaceSyncs>['awarenessOf']): void {
+  const bridgeHost = new BridgeHost({ host: opened, runtime: 'electron', log, awarenessOf })
+  bridge = new IpcConnections(bridgeHost, log.child('ipc'))
+  ipcMain.handle(requestChannel, (event, name: unknown, input: unknown) => bridge!.handle(event.sender, event.senderFrame, name, input))
+}
 
 /**
  * The agent process in the desktop app: an Electron utility process running the bundle that
@@ -52,7 +66,9 @@ const createAgentTransport: AgentTransportFactory = (): AgentTransport => {
 }
 
 async function start(): Promise<void> {
-  host = await Host.open({ dataDir: resolveDataDirectory(process.env.COMMONS_DATA), source: 'ui', log, backgroundSync: true })
+  const syncs = trackWorkspaceSyncs()
+  host = await Host.open({ dataDir: resolveDataDirectory(process.env.COMMONS_DATA), source: 'ui', log, backgroundSync: true, createSync: syncs.createSync })
+  serveBridge(host, syncs.awarenessOf)
   protocol.handle('app', (request) => {
     const requested = decodeURIComponent(new URL(request.url).pathname)
     const file = path.normalize(path.join(rendererDirectory, requested === '/' ? 'index.html' : requested))
@@ -107,6 +123,7 @@ app.on('will-quit', (event) => {
   event.preventDefault()
   const closing = host
   host = null
+  bridge?.close()
   closing
     .close()
     .catch((error: unknown) => log.error('closing the host failed', { error }))

@@ -17,6 +17,8 @@ import { WorkspaceSession, type DocSync } from './workspaceSession.ts'
 import { createAgentClient, type AgentClient, type AgentTransportFactory } from './agent/index.ts'
 import { ModelSettingsStore, type SecretProtector } from './settings/index.ts'
 import { createToolRegistry } from './tools/registry.ts'
+import { AssistantService } from './assistant/assistantService.ts'
+import { AssistantStore } from './assistant/assistantStore.ts'
 import type { ToolRegistry } from './tools/toolTypes.ts'
 
 export interface HostOptions {
@@ -55,6 +57,7 @@ export class Host {
   readonly #sessions = new Map<string, Promise<WorkspaceSession>>()
   #agent: AgentClient | null = null
   #tools: ToolRegistry | null = null
+  #assistant: Promise<AssistantService> | null = null
 
   private constructor(
     readonly dataDir: string,
@@ -85,6 +88,24 @@ export class Host {
   get agent(): AgentClient {
     this.#agent ??= createAgentClient({ log: this.log, ...(this.options.agentTransport ? { createTransport: this.options.agentTransport } : {}) })
     return this.#agent
+  }
+
+  /** This person's private assistant: sessions in `<data>/assistant.json`, never synced. */
+  assistant(): Promise<AssistantService> {
+    this.#assistant ??= AssistantStore.open({ directory: this.dataDir, log: this.log }).then(
+      (store) =>
+        new AssistantService({
+          store,
+          agent: this.agent,
+          tools: this.tools,
+          models: this.settings,
+          openWorkspace: (workspaceId) => this.openWorkspace(workspaceId),
+          preferredProvider: () => this.settings.privateAssistantProvider(),
+          log: this.log
+        })
+    )
+    this.#assistant.catch(() => (this.#assistant = null))
+    return this.#assistant
   }
 
   /** The one registry of tools coworkers and assistants call. */
@@ -189,6 +210,7 @@ export class Host {
     this.#sessions.clear()
     const closing = sessions.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : []))
     const results = await Promise.allSettled(closing)
+    if (this.#assistant !== null) await (await this.#assistant.catch(() => null))?.close()
     await this.#agent?.close()
     this.#agent = null
     await this.docs.close()

@@ -1,17 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ModelError } from '../../electron/agent/providers/modelErrors.ts'
-import type { ProviderConfig } from '../../electron/agent/providers/index.ts'
 import { createAgentClient } from '../../electron/host/agent/index.ts'
 import { AssistantService } from '../../electron/host/assistant/assistantService.ts'
 import { AssistantStore } from '../../electron/host/assistant/assistantStore.ts'
 import { Host } from '../../electron/host/host.ts'
+import { ModelSettingsStore } from '../../electron/host/settings/index.ts'
 import { createToolRegistry } from '../../electron/host/tools/registry.ts'
 import { silentLogger } from '../../shared/log.ts'
 import { createChannel } from '../../shared/operations/channels.ts'
 import { postMessage } from '../../shared/operations/messages.ts'
 import { startFakeMessagesApi } from '../fakes/messagesApi.ts'
 import { startFakeOpenAiServer } from '../fakes/openaiCompatible.ts'
-import { FakeModelSettings } from '../unit/assistant-fakes.ts'
 import { temporaryDirectory } from './helpers/cli.ts'
 import { freePort } from './helpers/devices.ts'
 
@@ -25,8 +24,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
 })
 
-/** A device with a workspace that has no sync server at all, and the assistant over the real agent. */
-async function offlineDevice(configs: { anthropic?: ProviderConfig; local?: ProviderConfig }) {
+/**
+ * A device with a workspace that has no sync server at all, and the assistant over the real agent, tool
+ * registry and model settings (set up as the settings screen would).
+ */
+async function offlineDevice(configs: { anthropic?: { apiKey: string; baseURL: string }; local?: { baseURL: string; model: string } }) {
   const directory = await temporaryDirectory('commons-assistant-local-')
   cleanups.push(directory.remove)
   const host = await Host.open({ dataDir: directory.path, source: 'test', log: silentLogger })
@@ -34,15 +36,22 @@ async function offlineDevice(configs: { anthropic?: ProviderConfig; local?: Prov
   const workspace = await host.createWorkspace({ name: 'Acme', userName: 'Ada' })
   const launch = createChannel(workspace.root, { name: 'launch' }, workspace.context)
   await workspace.withChannel(launch.id, (docs) => postMessage(docs, { channelId: launch.id, text: 'We ship on Friday.' }, workspace.context))
+  const settings = await ModelSettingsStore.open({ dataDir: directory.path, env: {}, log: silentLogger })
+  if (configs.local !== undefined) await settings.setLocal(configs.local)
+  if (configs.anthropic !== undefined) {
+    await settings.setAnthropicKey(configs.anthropic.apiKey)
+    await settings.setAnthropicBaseUrl(configs.anthropic.baseURL)
+  }
+  await settings.setPrivateAssistantProvider(configs.local !== undefined ? 'local' : 'anthropic')
   const agent = createAgentClient({ log: silentLogger })
   cleanups.push(() => agent.close())
   const assistant = new AssistantService({
     store: await AssistantStore.open({ directory: directory.path, log: silentLogger }),
     agent,
     tools: createToolRegistry(),
-    models: new FakeModelSettings(configs),
+    models: settings,
     openWorkspace: (id) => host.openWorkspace(id),
-    preferredProvider: () => 'local',
+    preferredProvider: () => settings.privateAssistantProvider(),
     log: silentLogger
   })
   cleanups.push(async () => assistant.close())
@@ -53,7 +62,7 @@ describe('the private assistant on a local model', () => {
   it('answers offline through a local endpoint, reading the workspace with a read-only tool', async () => {
     const local = await startFakeOpenAiServer()
     cleanups.push(() => local.close())
-    const { workspace, launch, assistant } = await offlineDevice({ local: { kind: 'openai-compatible', baseURL: local.url, model: 'llama3.2' } })
+    const { workspace, launch, assistant } = await offlineDevice({ local: { baseURL: local.url, model: 'llama3.2' } })
     expect(workspace.hasServer).toBe(false)
 
     const session = await assistant.create({ workspaceId: workspace.id, channelId: launch.id })
@@ -84,7 +93,7 @@ describe('the private assistant on a local model', () => {
   it('stops a streaming reply and keeps what had arrived', async () => {
     const local = await startFakeOpenAiServer()
     cleanups.push(() => local.close())
-    const { workspace, assistant } = await offlineDevice({ local: { kind: 'openai-compatible', baseURL: local.url, model: 'llama3.2' } })
+    const { workspace, assistant } = await offlineDevice({ local: { baseURL: local.url, model: 'llama3.2' } })
     const session = await assistant.create({ workspaceId: workspace.id })
     local.script({ type: 'message', content: [{ type: 'text', text: 'one two three four five six seven eight nine ten' }], textChunks: 10, chunkDelayMs: 100 })
     let stopped = false
@@ -103,7 +112,7 @@ describe('the private assistant on a local model', () => {
 
   it('says clearly when the local endpoint is not running, keeping the message', async () => {
     const port = await freePort()
-    const { workspace, assistant } = await offlineDevice({ local: { kind: 'openai-compatible', baseURL: `http://127.0.0.1:${port}/v1`, model: 'llama3.2' } })
+    const { workspace, assistant } = await offlineDevice({ local: { baseURL: `http://127.0.0.1:${port}/v1`, model: 'llama3.2' } })
     const session = await assistant.create({ workspaceId: workspace.id })
     const error = await assistant.send(session.id, 'Are you there?').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ModelError)
@@ -115,11 +124,22 @@ describe('the private assistant on a local model', () => {
     expect(kept.notes.at(-1)).toMatchObject({ kind: 'error', hint: (error as ModelError).hint })
   })
 
+  it('says clearly when no local model is set up', async () => {
+    const { workspace, assistant } = await offlineDevice({})
+    const session = await assistant.create({ workspaceId: workspace.id, provider: 'local' })
+    const error = await assistant.send(session.id, 'hello?').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ModelError)
+    expect(error).toMatchObject({ reason: 'not-configured', code: 'config' })
+    expect((error as ModelError).hint).toMatch(/Settings/)
+    expect(assistant.get(session.id).messages).toHaveLength(1)
+  })
+
   it('says clearly when the Anthropic key is refused', async () => {
-    const api = await startFakeMessagesApi({ apiKey: 'sk-ant-right' })
+    const api = await startFakeMessagesApi({ apiKey: 'sk-ant-right-key-0000' })
     cleanups.push(() => api.close())
-    const { workspace, assistant } = await offlineDevice({ anthropic: { kind: 'anthropic', apiKey: 'sk-ant-wrong', baseURL: api.url } })
-    const session = await assistant.create({ workspaceId: workspace.id, provider: 'anthropic' })
+    const { workspace, assistant } = await offlineDevice({ anthropic: { apiKey: 'sk-ant-wrong-key-0000', baseURL: api.url } })
+    const session = await assistant.create({ workspaceId: workspace.id })
+    expect(session.provider).toBe('anthropic')
     const error = await assistant.send(session.id, 'hello').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ModelError)
     expect(error).toMatchObject({ reason: 'bad-key', code: 'access' })

@@ -6,6 +6,7 @@ import { createAgentClient } from '../../electron/host/agent/index.ts'
 import { AssistantService } from '../../electron/host/assistant/assistantService.ts'
 import { AssistantStore } from '../../electron/host/assistant/assistantStore.ts'
 import { Host } from '../../electron/host/host.ts'
+import { ModelSettingsStore } from '../../electron/host/settings/index.ts'
 import { WorkspaceSync } from '../../electron/host/sync/workspaceSync.ts'
 import { createToolRegistry } from '../../electron/host/tools/registry.ts'
 import { newId } from '../../shared/ids.ts'
@@ -14,7 +15,6 @@ import { createChannel } from '../../shared/operations/channels.ts'
 import { postMessage, readMessages } from '../../shared/operations/messages.ts'
 import { startSyncServer, type SyncServer } from '../../sync-server/server.ts'
 import { startFakeMessagesApi } from '../fakes/messagesApi.ts'
-import { FakeModelSettings } from '../unit/assistant-fakes.ts'
 import { temporaryDirectory } from './helpers/cli.ts'
 
 /**
@@ -53,13 +53,16 @@ describe('the private assistant and the sync server', () => {
     await workspace.withChannel(launch.id, (docs) => postMessage(docs, { channelId: launch.id, text: 'We ship on Friday.' }, workspace.context))
     await workspace.waitForSync(15_000)
 
+    const settings = await ModelSettingsStore.open({ dataDir: deviceDir.path, env: {}, log: silentLogger })
+    await settings.setAnthropicKey('sk-ant-test')
+    await settings.setAnthropicBaseUrl(model.url)
     const agent = createAgentClient({ log: silentLogger })
     cleanups.push(() => agent.close())
     const assistant = new AssistantService({
       store: await AssistantStore.open({ directory: deviceDir.path, log: silentLogger }),
       agent,
       tools: createToolRegistry(),
-      models: new FakeModelSettings({ anthropic: { kind: 'anthropic', apiKey: 'sk-ant-test', baseURL: model.url } }),
+      models: settings,
       openWorkspace: (id) => host.openWorkspace(id),
       log: silentLogger
     })

@@ -71,12 +71,12 @@ const subscribe = (listener: () => void) => {
   }
 }
 
-let cachedHash = ''
+let cachedHash: string | null = null
 let cachedRoute: Route = { view: 'home' }
 
 export function useRoute(): Route {
   return useSyncExternalStore(subscribe, () => {
-    if (location.hash !== cachedHash || cachedHash === '') {
+    if (location.hash !== cachedHash) {
       cachedHash = location.hash
       cachedRoute = parseRoute(location.hash)
     }

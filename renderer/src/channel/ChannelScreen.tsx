@@ -17,6 +17,7 @@ import { toProblem } from '../data/problems.ts'
 import { useReplica } from '../data/replicaPool.ts'
 import { firstUnreadIndex } from '../lib/unread.ts'
 import { coworkersCanRun, useWorkspace } from '../workspace/context.tsx'
+import { openMemberEvent } from '../workspace/events.ts'
 import { ChannelContext, type ChannelContextValue } from './channelContext.tsx'
 import { Composer, type ComposerHandle } from './Composer.tsx'
 import { MessageList } from './MessageList.tsx'
@@ -146,6 +147,13 @@ function OpenChannel({ channel, replica, rootVersion }: { channel: Channel; repl
     }
     return false
   }
+
+  // The quick switcher's people open here.
+  useEffect(() => {
+    const onOpenMember = (event: Event) => setPane({ kind: 'member', memberId: String((event as CustomEvent).detail) })
+    window.addEventListener(openMemberEvent, onOpenMember)
+    return () => window.removeEventListener(openMemberEvent, onOpenMember)
+  }, [])
 
   // Esc closes the right pane (when focus is not in something that handles Esc itself).
   useEffect(() => {

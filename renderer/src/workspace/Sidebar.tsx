@@ -233,9 +233,9 @@ const syncLabels: Record<SyncState['status'] | 'local', { label: string; describ
 
 export function SyncPill() {
   const { sync, workspace } = useWorkspace()
-  const status = workspace.hasServer ? sync.status : 'local'
+  const status: SyncState['status'] | 'local' = workspace.hasServer ? sync.status : 'local'
   const { label, describe } = syncLabels[status]
-  const [shown, setShown] = useState(status)
+  const [shown, setShown] = useState<SyncState['status'] | 'local'>(status)
   // Avoid flicker between syncing and synced on every keystroke: show "Syncing" only once it lasts.
   useEffect(() => {
     if (status !== 'syncing') {
