@@ -16,6 +16,8 @@ export interface Io {
   stdoutBytes: (bytes: Uint8Array) => void
   stderr: (text: string) => void
   readStdin: () => Promise<string>
+  /** Lines typed on stdin, one at a time, until it closes (an interactive session reads these). */
+  stdinLines: () => AsyncIterable<string>
   /** Resolves when the person interrupts (Ctrl+C); a live command stops then. */
   interrupted: Promise<void>
 }

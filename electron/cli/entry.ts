@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline'
 import { runCommandLine } from './main.ts'
 
 // The process side of the command line: real stdio, Ctrl+C, and the exit code.
@@ -17,6 +18,7 @@ const exitCode = await runCommandLine(process.argv.slice(2), {
   stdoutBytes: (bytes) => process.stdout.write(bytes),
   stderr: (text) => process.stderr.write(text),
   readStdin,
+  stdinLines: () => createInterface({ input: process.stdin, terminal: false }),
   interrupted
 })
 // Let stdout drain, then exit even if a socket or timer is still winding down.

@@ -1,6 +1,7 @@
 import { createLogger } from '../../shared/log.ts'
 import { CliContext } from './cliContext.ts'
 import { describeFailure, exitCodes, selectCommand, type Command, type Io } from './commandLine.ts'
+import { assistantCommands } from './commands/assistantCommands.ts'
 import { channelCommands } from './commands/channelCommands.ts'
 import { coworkerCommands } from './commands/coworkerCommands.ts'
 import { deliverableCommands } from './commands/deliverableCommands.ts'
@@ -24,7 +25,8 @@ export const commands: readonly Command<CliContext>[] = [
   ...fileCommands,
   ...coworkerCommands,
   ...modelCommands,
-  ...workflowCommands
+  ...workflowCommands,
+  ...assistantCommands
 ]
 
 export function helpText(): string {

@@ -21,9 +21,11 @@ export class WireFormatError extends Error {
 
 export function encodeFrame(frame: unknown): Uint8Array {
   const chunks: Uint8Array[] = []
-  const json = JSON.stringify(frame, (_key, value: unknown) => {
-    if (value instanceof Uint8Array) {
-      chunks.push(value)
+  const json = JSON.stringify(frame, function (this: Record<string, unknown>, key: string, value: unknown) {
+    // The holder's own value: a Node Buffer has already become `{type, data}` through its toJSON.
+    const raw = this[key]
+    if (raw instanceof Uint8Array) {
+      chunks.push(raw)
       return { [marker]: chunks.length - 1 }
     }
     return value
