@@ -11,7 +11,6 @@ import { createLogger } from '../shared/log.ts'
 import type { AgentTransport, AgentTransportFactory } from './host/agent/agentClient.ts'
 import { BridgeHost } from './host/bridge/bridgeServer.ts'
 import { IpcConnections, requestChannel } from './host/bridge/ipcConnections.ts'
-import { trackWorkspaceSyncs } from './host/bridge/syncAwareness.ts'
 import { resolveDataDirectory } from './host/dataDirectory.ts'
 import { Host } from './host/host.ts'
 import { noSecretProtection } from './host/settings/secretProtection.ts'
@@ -32,8 +31,8 @@ let bridge: IpcConnections | null = null
  * The bridge over IPC (electron/host/bridge/): requests on `commons:request`, answered only for the app's
  * own top-level page, events to each window on `commons:event`. The preload turns these into `window.commons`.
  */
-function serveBridge(opened: Host, awarenessOf: ReturnType<typeof trackWorkspaceSyncs>['awarenessOf']): void {
-  const bridgeHost = new BridgeHost({ host: opened, runtime: 'electron', log, awarenessOf })
+function serveBridge(opened: Host): void {
+  const bridgeHost = new BridgeHost({ host: opened, runtime: 'electron', log })
   bridge = new IpcConnections(bridgeHost, log.child('ipc'))
   ipcMain.handle(requestChannel, (event, name: unknown, input: unknown) => bridge!.handle(event.sender, event.senderFrame, name, input))
 }
@@ -66,9 +65,8 @@ const createAgentTransport: AgentTransportFactory = (): AgentTransport => {
 }
 
 async function start(): Promise<void> {
-  const syncs = trackWorkspaceSyncs()
-  host = await Host.open({ dataDir: resolveDataDirectory(process.env.COMMONS_DATA), source: 'ui', log, backgroundSync: true, createSync: syncs.createSync })
-  serveBridge(host, syncs.awarenessOf)
+  host = await Host.open({ dataDir: resolveDataDirectory(process.env.COMMONS_DATA), source: 'ui', log, backgroundSync: true })
+  serveBridge(host)
   protocol.handle('app', (request) => {
     const requested = decodeURIComponent(new URL(request.url).pathname)
     const file = path.normalize(path.join(rendererDirectory, requested === '/' ? 'index.html' : requested))

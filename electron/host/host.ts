@@ -55,6 +55,8 @@ export interface WorkspaceSummary {
  */
 export class Host {
   readonly #sessions = new Map<string, Promise<WorkspaceSession>>()
+  /** The sessions that finished opening, for callers that cannot wait (presence lookups). */
+  readonly #opened = new Map<string, WorkspaceSession>()
   #agent: AgentClient | null = null
   #tools: ToolRegistry | null = null
   #assistant: Promise<AssistantService> | null = null
@@ -198,6 +200,11 @@ export class Host {
     return encodeInvite({ server: entry.server.url, workspaceId, workspaceName: entry.name, code: created.code, expiresAt: created.expiresAt })
   }
 
+  /** The session of a workspace if it is open right now. */
+  openedSession(workspaceId: string): WorkspaceSession | undefined {
+    return this.#opened.get(workspaceId)
+  }
+
   /** Opens a workspace on this device (shared between callers until the host closes). */
   openWorkspace(workspaceId: string): Promise<WorkspaceSession> {
     const entry = this.device.workspace(workspaceId)
@@ -208,6 +215,7 @@ export class Host {
   async close(): Promise<void> {
     const sessions = await Promise.allSettled(this.#sessions.values())
     this.#sessions.clear()
+    this.#opened.clear()
     const closing = sessions.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : []))
     const results = await Promise.allSettled(closing)
     if (this.#assistant !== null) await (await this.#assistant.catch(() => null))?.close()
@@ -237,7 +245,10 @@ export class Host {
         ...(this.options.closeUnusedDocsAfterMs !== undefined ? { closeUnusedDocsAfterMs: this.options.closeUnusedDocsAfterMs } : {})
       })
       this.#sessions.set(workspaceId, session)
-      session.catch(() => this.#sessions.delete(workspaceId))
+      session.then(
+        (opened) => this.#opened.set(workspaceId, opened),
+        () => this.#sessions.delete(workspaceId)
+      )
     }
     return session
   }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { channelDocName, deliverableDocName, rootDocName } from '../../shared/docNames.ts'
 import { CommonsError } from '../../shared/errors.ts'
@@ -25,6 +26,8 @@ export interface DocSync {
   attach(name: string, doc: Y.Doc): void
   detach(name: string): void
   waitForAgreement(options?: { names?: string[]; timeoutMs?: number }): Promise<void>
+  /** The presence of an attached doc as its sync provider carries it to other devices. */
+  awareness(name: string): Awareness | undefined
   on(event: 'status', listener: (status: SyncStatus, detail?: string) => void): unknown
   destroy(): void
 }
@@ -114,6 +117,11 @@ export class WorkspaceSession extends EventEmitter<SessionEvents> {
   get search(): SessionSearch {
     this.#search ??= new SessionSearch(this)
     return this.#search
+  }
+
+  /** The sync provider's presence for an open doc (who is here, who is typing), or undefined with no server. */
+  syncAwareness(docName: string): Awareness | undefined {
+    return this.#sync?.awareness(docName)
   }
 
   get syncStatus(): SyncStatus {

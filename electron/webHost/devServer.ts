@@ -11,7 +11,7 @@ import { startWebHost, type WebHost } from './webHost.ts'
  * `npm run dev`: the renderer from Vite's dev server (hot reload), its bridge websocket proxied to a web
  * host started alongside on a free port. The page's origin is the dev server's, so the web host is told
  * to accept it; the token is the web host's. Vite serves the HTML itself, without the web host's CSP
- * header (the index.html's own CSP meta still applies).
+ * header (index.html's own CSP meta still applies, loosened for React Refresh: devScriptPolicy).
  */
 
 const rendererRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer')
@@ -32,6 +32,21 @@ export interface DevServer {
   close(): Promise<void>
 }
 
+/**
+ * Vite's dev server puts React Refresh's preamble in the page as an inline script, which index.html's
+ * CSP (script-src 'self') blocks; in dev only, the page's policy allows inline scripts. The built
+ * renderer keeps the strict policy.
+ */
+function devScriptPolicy() {
+  return {
+    name: 'commons-dev-script-policy',
+    transformIndexHtml: {
+      order: 'post' as const,
+      handler: (html: string) => html.replace(/(http-equiv="Content-Security-Policy"[^>]*content="[^"]*script-src 'self')/i, "$1 'unsafe-inline'")
+    }
+  }
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const configFile = options.configFile ?? path.join(rendererRoot, 'vite.config.ts')
   if (!existsSync(configFile)) throw new Error(`no Vite config at ${configFile}`)
@@ -45,6 +60,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const { createServer } = await import('vite')
     const vite = await createServer({
       configFile,
+      plugins: [devScriptPolicy()],
       server: {
         host: '127.0.0.1',
         port: options.port ?? 5173,

@@ -8,7 +8,6 @@ import { bridgeSocketPath, decodeFrame, encodeFrame } from '../../shared/bridge/
 import { createLogger, type Logger } from '../../shared/log.ts'
 import { BridgeHost, type BridgeServer } from '../host/bridge/bridgeServer.ts'
 import type { HostServices } from '../host/bridge/hostServices.ts'
-import { trackWorkspaceSyncs } from '../host/bridge/syncAwareness.ts'
 import { Host } from '../host/host.ts'
 import { AccessGuard, newAccessToken } from './accessGuard.ts'
 import { answer, commonHeaders, contentSecurityPolicy, serveStatic } from './staticFiles.ts'
@@ -53,9 +52,8 @@ export interface WebHost {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = (options.log ?? createLogger({ scope: 'web-host' })).child('web')
   const rendererDir = options.rendererDir ?? defaultRendererDir
-  const syncs = trackWorkspaceSyncs()
-  const host = await Host.open({ dataDir: options.dataDir, source: 'ui', log, backgroundSync: true, createSync: syncs.createSync })
-  const bridge = new BridgeHost({ host, runtime: 'web', log, awarenessOf: syncs.awarenessOf, ...(options.services ? { services: options.services } : {}) })
+  const host = await Host.open({ dataDir: options.dataDir, source: 'ui', log, backgroundSync: true })
+  const bridge = new BridgeHost({ host, runtime: 'web', log, ...(options.services ? { services: options.services } : {}) })
   const token = newAccessToken()
   const guard = new AccessGuard(token)
   let csp = ''

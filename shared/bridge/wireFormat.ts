@@ -48,7 +48,8 @@ export function encodeFrame(frame: unknown): Uint8Array {
 
 /** Decodes a frame; throws WireFormatError when the message is not one. Byte fields are copies, not views. */
 export function decodeFrame(message: Uint8Array | ArrayBuffer): unknown {
-  const bytes = message instanceof Uint8Array ? message : new Uint8Array(message)
+  // A plain Uint8Array view even of a Node Buffer, so the parts below are copies of Uint8Array type.
+  const bytes = message instanceof Uint8Array ? new Uint8Array(message.buffer, message.byteOffset, message.byteLength) : new Uint8Array(message)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const parts: Uint8Array[] = []
   let at = 0

@@ -4,7 +4,6 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BridgeHost } from '../../electron/host/bridge/bridgeServer.ts'
 import { connectLocalBridge, type LocalBridge } from '../../electron/host/bridge/localBridge.ts'
-import { trackWorkspaceSyncs } from '../../electron/host/bridge/syncAwareness.ts'
 import type { HostServices, ServiceEvent } from '../../electron/host/bridge/hostServices.ts'
 import { Host } from '../../electron/host/host.ts'
 import { DocReplica } from '../../renderer/bridge/docReplica.ts'
@@ -30,20 +29,18 @@ async function tempDir(): Promise<string> {
   return dir
 }
 
-async function openHost(dataDir: string, options: { services?: HostServices; syncs?: ReturnType<typeof trackWorkspaceSyncs> } = {}) {
+async function openHost(dataDir: string, options: { services?: HostServices } = {}) {
   const host = await Host.open({
     dataDir,
     source: 'ui',
     log: silentLogger,
-    closeUnusedDocsAfterMs: 0,
-    ...(options.syncs ? { createSync: options.syncs.createSync } : {})
+    closeUnusedDocsAfterMs: 0
   })
   const bridgeHost = new BridgeHost({
     host,
     runtime: 'web',
     log: silentLogger,
-    ...(options.services ? { services: options.services } : {}),
-    ...(options.syncs ? { awarenessOf: options.syncs.awarenessOf } : {})
+    ...(options.services ? { services: options.services } : {})
   })
   let closed = false
   const close = async () => {
@@ -230,8 +227,7 @@ describe('the bridge server', () => {
     const server = await startSyncServer({ dataDir: serverDir, port: 0, log: silentLogger })
     cleanups.push(() => server.close())
 
-    const syncsA = trackWorkspaceSyncs()
-    const a = await openHost(await tempDir(), { syncs: syncsA })
+    const a = await openHost(await tempDir())
     const windowA = connect(a.bridgeHost)
     const tabA = connect(a.bridgeHost)
     const statuses: string[] = []
@@ -242,8 +238,7 @@ describe('the bridge server', () => {
     await until(() => (statuses.at(-1) ?? opened.syncStatus) === 'synced')
     const invite = await windowA.request('workspaces.invite', { workspaceId: opened.workspaceId })
 
-    const syncsB = trackWorkspaceSyncs()
-    const b = await openHost(await tempDir(), { syncs: syncsB })
+    const b = await openHost(await tempDir())
     const windowB = connect(b.bridgeHost)
     const joined = await windowB.request('workspaces.join', { invite: invite.invite, userName: 'Grace' })
     expect(joined.workspaceId).toBe(opened.workspaceId)

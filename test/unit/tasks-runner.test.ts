@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Host } from '../../electron/host/host.ts'
 import { stepFor, type DeviceView } from '../../electron/host/tasks/eligibility.ts'
 import { TaskRunner } from '../../electron/host/tasks/taskRunner.ts'
-import type { RunEnd } from '../../electron/host/tasks/taskRun.ts'
+import type { ReviewHook, RunEnd } from '../../electron/host/tasks/taskRun.ts'
 import { createToolRegistry } from '../../electron/host/tools/registry.ts'
 import type { WorkspaceSession } from '../../electron/host/workspaceSession.ts'
 import { anthropicNotConfigured } from '../../electron/agent/providers/modelErrors.ts'
@@ -14,11 +14,24 @@ import { addCoworkerToChannel, createChannel } from '../../shared/operations/cha
 import { operationContext } from '../../shared/operations/context.ts'
 import { createCoworker, editCoworker } from '../../shared/operations/coworkers.ts'
 import { postMessage, readMessages } from '../../shared/operations/messages.ts'
-import { claimTask, getTask, requestStop, tasksForMessage } from '../../shared/operations/tasks.ts'
+import { claimTask, createTask, getTask, requestStop, tasksForMessage, workflowSlotTaskId } from '../../shared/operations/tasks.ts'
+import { createWorkflow } from '../../shared/operations/workflows.ts'
+import { getDeliverable } from '../../shared/operations/deliverables.ts'
 import { temporaryDirectory } from '../integration/helpers/cli.ts'
-import { fakeModels, hold, ManualClock, reply, ScriptedAgent, settle, type AgentScript } from './tasks-fakes.ts'
+import { done, fakeModels, hold, ManualClock, reply, ScriptedAgent, settle, type AgentScript } from './tasks-fakes.ts'
 
 const leaseMs = 30_000
+
+/** Waits (in real time) until the runner has got `taskId` to an end, or to `status`. */
+async function untilStatus(root: WorkspaceSession['root'], taskId: string, status: TaskRecord['status'] | 'ended' = 'ended'): Promise<void> {
+  await expect
+    .poll(() => {
+      const current = getTask(root, taskId).status
+      return status === 'ended' ? ['succeeded', 'failed', 'stopped'].includes(current) : current === status
+    }, { timeout: 10_000, interval: 5 })
+    .toBe(true)
+  await settle()
+}
 
 function task(fields: Partial<TaskRecord>): TaskRecord {
   return {
@@ -74,21 +87,29 @@ describe('the task runner on one device', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
   })
 
-  async function setup(options: { models?: ReturnType<typeof fakeModels>; scripts?: AgentScript[]; budgets?: Record<string, number> } = {}) {
+  async function setup(options: { models?: ReturnType<typeof fakeModels>; scripts?: AgentScript[]; budgets?: Record<string, number>; toolset?: string[]; review?: ReviewHook } = {}) {
     const directory = await temporaryDirectory('commons-tasks-')
     const host = await Host.open({ dataDir: directory.path, source: 'test', log: silentLogger })
     cleanups.push(directory.remove, () => host.close())
     const session: WorkspaceSession = await host.createWorkspace({ name: 'Acme', userName: 'Ada' })
     const root = session.root
     const general = createChannel(root, { name: 'general' }, session.context)
-    const scout = createCoworker(root, { name: 'Scout', purpose: 'Research', toolset: ['read_channel'], budgets: options.budgets ?? {} }, session.context)
+    const scout = createCoworker(root, { name: 'Scout', purpose: 'Research', toolset: options.toolset ?? ['read_channel'], budgets: options.budgets ?? {} }, session.context)
     addCoworkerToChannel(root, { channelId: general.id, coworkerId: scout.id }, session.context)
     const clock = new ManualClock()
     const agent = new ScriptedAgent()
     agent.script(...(options.scripts ?? []))
     const ends: Array<{ taskId: string; end: RunEnd }> = []
     const start = () => {
-      const runner = TaskRunner.start(session, { agent, tools: createToolRegistry(), models: options.models ?? fakeModels(), clock, timings: { leaseMs }, log: silentLogger })
+      const runner = TaskRunner.start(session, {
+        agent,
+        tools: createToolRegistry(),
+        models: options.models ?? fakeModels(),
+        clock,
+        timings: { leaseMs },
+        log: silentLogger,
+        ...(options.review ? { review: options.review } : {})
+      })
       runner.on('run-ended', (taskId, _runId, end) => ends.push({ taskId, end }))
       cleanups.push(() => runner.close())
       return runner
@@ -109,7 +130,7 @@ describe('the task runner on one device', () => {
     const t = await setup({ scripts: [reply('Hello ', 'team')] })
     t.start()
     const asked = await t.ask('@scout say hello')
-    await settle(20)
+    await untilStatus(t.root, asked.id)
     const finished = getTask(t.root, asked.id)
     expect(finished.status).toBe('succeeded')
     expect(finished.claim).toMatchObject({ deviceId: t.session.deviceId, attempt: 1 })
@@ -158,7 +179,7 @@ describe('the task runner on one device', () => {
     await held.started
     // What a merge with another device's concurrent claim looks like: the claim field is theirs now.
     rootCollections(t.root).tasks.get(asked.id)!.set('claim', { deviceId: 'dev_other', runId: 'run_other', claimedAt: t.clock.now(), leaseUntil: t.clock.now() + leaseMs, attempt: 1 })
-    await settle(20)
+    await expect.poll(() => t.ends.length, { timeout: 10_000, interval: 5 }).toBe(1)
     expect(t.ends).toEqual([{ taskId: asked.id, end: { kind: 'lost', winnerRunId: 'run_other' } }])
     expect(await t.replies()).toEqual([])
     expect(readLiveReply(await t.channel(), asked.id)).toBeNull()
@@ -179,7 +200,7 @@ describe('the task runner on one device', () => {
     await t.clock.advance(leaseMs - 1)
     expect(t.agent.started).toBe(0)
     await t.clock.advance(2)
-    await settle(20)
+    await untilStatus(t.root, asked.id)
     const finished = getTask(t.root, asked.id)
     expect(finished.status).toBe('succeeded')
     expect(finished.claim).toMatchObject({ deviceId: t.session.deviceId, attempt: 2 })
@@ -203,7 +224,7 @@ describe('the task runner on one device', () => {
     const asked = await t.ask('@scout write a lot')
     await held.started
     requestStop(t.root, { taskId: asked.id }, t.session.context)
-    await settle(20)
+    await untilStatus(t.root, asked.id)
     const finished = getTask(t.root, asked.id)
     expect(finished.status).toBe('stopped')
     expect(finished.endReason).toBe('stopped by Ada')
@@ -217,7 +238,7 @@ describe('the task runner on one device', () => {
     const t = await setup({ models: fakeModels({ error: anthropicNotConfigured() }) })
     t.start()
     const asked = await t.ask('@scout go')
-    await settle(20)
+    await untilStatus(t.root, asked.id)
     const finished = getTask(t.root, asked.id)
     expect(finished.status).toBe('failed')
     expect(finished.endReason).toMatch(/no Anthropic API key is set up.*Settings → Models/)
@@ -235,7 +256,7 @@ describe('the task runner on one device', () => {
     const t = await setup({ scripts: [crashed, reply('Whole answer')] })
     t.start()
     const asked = await t.ask('@scout go')
-    await settle(30)
+    await untilStatus(t.root, asked.id)
     expect(t.agent.started).toBe(2)
     expect(getTask(t.root, asked.id).status).toBe('succeeded')
     expect((await t.replies()).map((message) => message.text)).toEqual(['Whole answer'])
@@ -247,7 +268,7 @@ describe('the task runner on one device', () => {
     const t = await setup({ scripts: [crashed, crashed] })
     t.start()
     const asked = await t.ask('@scout go')
-    await settle(30)
+    await untilStatus(t.root, asked.id)
     const finished = getTask(t.root, asked.id)
     expect(finished.status).toBe('failed')
     expect(finished.endReason).toMatch(/stopped twice/)
@@ -258,12 +279,12 @@ describe('the task runner on one device', () => {
     const t = await setup({ budgets: { maxSpendPerDayUsd: 0.01 } })
     t.start()
     const first = await t.ask('@scout one')
-    await settle(20)
+    await untilStatus(t.root, first.id)
     expect(getTask(t.root, first.id).status).toBe('succeeded')
     // The first task recorded $0.001; make the day nearly spent.
     editCoworker(t.root, { coworkerId: t.scout.id, budgets: { maxSpendPerDayUsd: 0.001 } }, t.session.context)
     const second = await t.ask('@scout two')
-    await settle(20)
+    await untilStatus(t.root, second.id)
     const finished = getTask(t.root, second.id)
     expect(finished.status).toBe('stopped')
     expect(finished.endReason).toMatch(/Scout reached its daily spend limit/)
@@ -275,7 +296,7 @@ describe('the task runner on one device', () => {
     const t = await setup()
     t.start()
     const asked = await t.ask('@scout go')
-    await settle(20)
+    await untilStatus(t.root, asked.id)
     expect(getTask(t.root, asked.id).status).toBe('succeeded')
     // A task recorded as created elsewhere (its device runs it).
     const elsewhere = await t.session.withChannel(t.general.id, (docs) =>
@@ -284,5 +305,50 @@ describe('the task runner on one device', () => {
     await settle(20)
     expect(tasksForMessage(t.root, elsewhere.id)[0]!.status).toBe('queued')
     expect(t.agent.started).toBe(1)
+  })
+
+  it('puts the deliverables of a workflow task with review on in review, once it succeeded', async () => {
+    const writes: AgentScript = async (_request, callbacks) => {
+      const result = await callbacks.onToolCall({ callId: 'call_1', name: 'create_document', input: { title: 'Standup notes', markdown: '# Standup' } })
+      if (result.isError) throw new Error(result.content)
+      return done('Wrote the standup notes.')
+    }
+    const t = await setup({ scripts: [writes], toolset: ['create_document'] })
+    const workflow = createWorkflow(t.root, { name: 'Standup', coworkerId: t.scout.id, cron: '0 9 * * *', prompt: 'Write the standup notes', channelId: t.general.id, review: true }, t.session.context)
+    const slot = Date.UTC(2026, 10, 21, 9)
+    const created = createTask(
+      t.root,
+      { taskId: workflowSlotTaskId(workflow.id, slot), coworkerId: t.scout.id, channelId: t.general.id, trigger: { type: 'workflow', workflowId: workflow.id, slot, missed: false }, prompt: workflow.prompt, deviceId: t.session.deviceId },
+      t.session.context
+    )
+    t.start()
+    await untilStatus(t.root, created.id)
+    await expect.poll(() => getDeliverable(t.root, getTask(t.root, created.id).result!.deliverableIds[0]!).status, { timeout: 10_000, interval: 5 }).toBe('in-review')
+    const finished = getTask(t.root, created.id)
+    expect(finished.status).toBe('succeeded')
+    expect(finished.result!.deliverableIds).toHaveLength(1)
+    expect(getDeliverable(t.root, finished.result!.deliverableIds[0]!).status).toBe('in-review')
+    const texts = (await t.replies()).map((message) => message.text)
+    expect(texts[0]).toBe('Wrote the standup notes.')
+    const all = readMessages(await t.channel(), { limit: 100 })
+    expect(all.at(-1)!.authorId).toBe(t.scout.id)
+    expect(all.at(-1)!.mentions.map((mention) => mention.memberId)).toContain(t.session.memberId)
+  })
+
+  it('calls the review hook only for workflow tasks that succeeded', async () => {
+    const reviewed: TaskRecord[] = []
+    const t = await setup({ review: async (_session, finished) => void reviewed.push(finished) })
+    t.start()
+    await t.ask('@scout a plain mention')
+    const workflow = createWorkflow(t.root, { name: 'Standup', coworkerId: t.scout.id, cron: '0 9 * * *', prompt: 'Notes', channelId: t.general.id, review: true }, t.session.context)
+    const slot = Date.UTC(2026, 10, 21, 9)
+    createTask(
+      t.root,
+      { taskId: workflowSlotTaskId(workflow.id, slot), coworkerId: t.scout.id, channelId: t.general.id, trigger: { type: 'workflow', workflowId: workflow.id, slot, missed: false }, prompt: 'Notes', deviceId: t.session.deviceId },
+      t.session.context
+    )
+    await expect.poll(() => reviewed.length, { timeout: 10_000, interval: 5 }).toBe(1)
+    await settle(20)
+    expect(reviewed.map((task) => [task.trigger.type, task.status])).toEqual([['workflow', 'succeeded']])
   })
 })

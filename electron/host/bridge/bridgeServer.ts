@@ -10,7 +10,7 @@ import { DocPresence } from './docPresence.ts'
 import { DocReplicaServer } from './docReplicaServer.ts'
 import { hostRequestHandlers, type HostRequestHandlers } from './hostRequests.ts'
 import { isServiceRequest, notAvailable, type HostServices } from './hostServices.ts'
-import type { AwarenessSource } from './syncAwareness.ts'
+import type { AwarenessSource } from './docPresence.ts'
 
 /**
  * The Host's end of the bridge (shared/bridge/contract.ts). One BridgeHost per Host; one BridgeServer per
@@ -32,7 +32,7 @@ export interface BridgeHostOptions {
   runtime: 'electron' | 'web'
   /** Settings, assistant, workflows and reviews; requests for a missing handler answer `config`. */
   services?: HostServices
-  /** The sync provider's awareness of a doc (trackWorkspaceSyncs), so presence reaches other devices. */
+  /** The sync provider's awareness of a doc, so presence reaches other devices; the open session's by default. */
   awarenessOf?: AwarenessSource
   version?: string
   log?: Logger
@@ -50,7 +50,7 @@ export class BridgeHost {
     this.host = options.host
     this.#options = options
     this.#log = (options.log ?? createLogger({ scope: 'host' })).child('bridge')
-    this.presence = new DocPresence(options.awarenessOf, this.#log)
+    this.presence = new DocPresence(options.awarenessOf ?? ((workspaceId, docName) => options.host.openedSession(workspaceId)?.syncAwareness(docName)), this.#log)
     this.#stopServiceEvents =
       options.services?.onEvent?.((event) => {
         for (const connection of this.#connections) connection.emit(event.name, event.payload)

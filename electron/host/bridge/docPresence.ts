@@ -2,7 +2,9 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwareness
 import * as Y from 'yjs'
 import { awarenessMessage } from '../../../shared/bridge/docMessages.ts'
 import type { Logger } from '../../../shared/log.ts'
-import type { AwarenessSource } from './syncAwareness.ts'
+
+/** Finds the sync provider's awareness of an open doc, so presence reaches other devices. */
+export type AwarenessSource = (workspaceId: string, docName: string) => Awareness | undefined
 
 /**
  * Presence (y-protocols awareness) of the docs renderers have subscribed, shared by every subscriber on

@@ -374,7 +374,7 @@ export class TaskRun {
     const outcome = publishIfHolding(this.#publishInput(ending))
     if (outcome.kind === 'published' && this.#session.hasServer) {
       // Best effort: carry the reply to the server now; if it is away, sync carries it when it is back.
-      await this.#session.waitForSync(timings.syncTimeoutMs).catch(() => {})
+      await this.#syncOnce().catch(() => {})
     }
     return outcome
   }
@@ -394,14 +394,13 @@ export class TaskRun {
     }
   }
 
+  /** A workflow task (or a revision of one of its deliverables) that succeeded goes through review. */
   async #afterPublish(task: TaskRecord): Promise<void> {
     const review = this.#services.review
     if (review === null || task.status !== 'succeeded') return
-    const trigger = task.trigger
-    const fromWorkflow = trigger.type === 'workflow' || trigger.type === 'revision'
-    if (!fromWorkflow) return
-    if (trigger.type === 'workflow' && rootCollections(this.#session.root).workflows.get(trigger.workflowId)?.get('review') !== true) return
+    if (task.trigger.type !== 'workflow' && task.trigger.type !== 'revision') return
     try {
+      // The policy itself checks that the workflow has review on.
       await review(this.#session, task)
     } catch (error) {
       this.#log.error('the review policy could not be applied to a finished task', { taskId: task.id, error })
@@ -417,7 +416,7 @@ export class TaskRun {
     for (;;) {
       if (this.#halted()) return false
       try {
-        await this.#session.waitForSync(timings.syncTimeoutMs)
+        await this.#syncOnce()
         return !this.#halted()
       } catch (error) {
         if (isCommonsError(error, 'access')) {
@@ -429,6 +428,26 @@ export class TaskRun {
       if (clock.now() >= deadline) return false
       await sleep(clock, timings.syncRetryMs, this.#halt.signal)
     }
+  }
+
+  /** One bounded wait for the server to agree; it ends early (without error) when the run is halted. */
+  #syncOnce(): Promise<void> {
+    const signal = this.#halt.signal
+    return new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return resolve()
+      const onHalt = () => resolve()
+      signal.addEventListener('abort', onHalt, { once: true })
+      this.#session.waitForSync(this.#services.timings.syncTimeoutMs).then(
+        () => {
+          signal.removeEventListener('abort', onHalt)
+          resolve()
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onHalt)
+          reject(error)
+        }
+      )
+    })
   }
 
   #lose(winnerRunId: string | null): void {

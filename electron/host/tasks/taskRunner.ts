@@ -236,6 +236,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
   #ended(task: TaskRecord, run: TaskRun, end: RunEnd): void {
     this.#runs.delete(task.id)
     this.#log.info('a task run ended', { taskId: task.id, runId: run.runId, end: end.kind })
+    for (const [taskId, watched] of this.#published) if (this.#clock.now() > watched.until) this.#published.delete(taskId)
     if (end.kind === 'published') {
       this.#published.set(task.id, { channelId: task.channelId, thread: replyThreadOf(task), runId: run.runId, coworkerId: task.coworkerId, until: this.#clock.now() + duplicateWatchMs })
     }

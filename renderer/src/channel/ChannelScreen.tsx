@@ -217,7 +217,7 @@ function OpenChannel({ channel, replica, rootVersion }: { channel: Channel; repl
             {people.length === 0 ? <Users aria-hidden className="size-4" /> : <span className="tabular-nums">{people.length}</span>}
           </button>
         </header>
-        {coworkersHere > 0 && !coworkersCanRun(models) && (
+        {coworkersHere > 0 && models !== null && !coworkersCanRun(models) && (
           <div role="note" className="flex items-center gap-3 border-b border-border bg-warning-subtle px-5 py-2 text-sm">
             <KeyRound aria-hidden className="size-4 shrink-0 text-warning" />
             <p className="min-w-0 flex-1 text-fg">

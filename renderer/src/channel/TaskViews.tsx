@@ -62,7 +62,7 @@ export function TaskLiveRow({ task }: { task: TaskRecord }) {
           <span className="text-xs text-fg-subtle">{formatTime(task.startedAt ?? task.createdAt)}</span>
         </div>
         <TaskStatus task={task} trail={trail} writing={text !== ''} className="mt-0.5" />
-        {task.status === 'queued' && !coworkersCanRun(models) && (
+        {task.status === 'queued' && models !== null && !coworkersCanRun(models) && (
           <p className="mt-0.5 text-xs text-fg-subtle">No model is set up on this device; a teammate’s device with a model can pick this up.</p>
         )}
         {text !== '' ? <Markdown text={text} streaming className="mt-1" /> : task.status === 'running' && <span aria-hidden className="streaming-caret mt-1 block h-5" />}

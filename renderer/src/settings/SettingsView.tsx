@@ -10,7 +10,7 @@ import { ModelSetup, modelSummary } from './ModelSetup.tsx'
 
 /** Settings of this device: the model coworkers and the assistant run on, appearance, display name. */
 export function SettingsView() {
-  const { bridge, models, setModels } = useWorkspace()
+  const { bridge, models, modelsProblem, setModels } = useWorkspace()
   return (
     <main aria-label="Settings" className="flex min-w-0 flex-1 flex-col">
       <header className="flex h-12 shrink-0 items-center border-b border-border px-6">
@@ -18,8 +18,14 @@ export function SettingsView() {
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto">
         <div className="mx-auto flex max-w-2xl flex-col gap-8 px-6 py-8">
-          <Section title="Model" description={modelSummary(models)}>
-            {models === null ? <Spinner label="Loading model settings" /> : <ModelSetup bridge={bridge} models={models} onChange={setModels} />}
+          <Section title="Model" description={modelsProblem !== null && models === null ? 'This device could not report its model settings.' : modelSummary(models)}>
+            {models !== null ? (
+              <ModelSetup bridge={bridge} models={models} onChange={setModels} />
+            ) : modelsProblem !== null ? (
+              <ProblemNotice problem={modelsProblem} />
+            ) : (
+              <Spinner label="Loading model settings" />
+            )}
           </Section>
           <Section title="Appearance" description="Follows your system unless you pick one.">
             <ThemePicker />

@@ -58,6 +58,7 @@ export function WorkspaceShell({
 
   const [sync, setSync] = useState<SyncState>({ status: opened.syncStatus, detail: null })
   const [models, setModels] = useState<ModelSettings | null>(null)
+  const [modelsProblem, setModelsProblem] = useState<Problem | null>(null)
   const [toasts, setToasts] = useState<Toast[]>([])
   const [switcher, setSwitcher] = useState(false)
   const [connected, setConnected] = useState(true)
@@ -102,8 +103,8 @@ export function WorkspaceShell({
     bridge
       .request('settings.get', {})
       .then(setModels)
-      .catch((error: unknown) => reportProblem(toProblem(error)))
-  }, [bridge, reportProblem])
+      .catch((error: unknown) => setModelsProblem(toProblem(error)))
+  }, [bridge])
 
   // Cmd/Ctrl+K opens the quick switcher from anywhere.
   useEffect(() => {
@@ -144,6 +145,7 @@ export function WorkspaceShell({
     context,
     lastRead,
     models,
+    modelsProblem,
     setModels,
     sync,
     toast,

@@ -27,7 +27,9 @@ export interface WorkspaceContextValue {
   /** Who acts for changes made in this window: the person, from the UI, on this device. */
   context: OperationContext
   lastRead: LastReadStore
+  /** This device's model settings; null until known (or when the Host could not say: see modelsProblem). */
   models: ModelSettings | null
+  modelsProblem: Problem | null
   setModels: (models: ModelSettings) => void
   sync: SyncState
   toast: (toast: Omit<Toast, 'id'>) => void
