@@ -28,6 +28,9 @@ if (wants('main')) {
     sourcemap: true,
     // Electron is provided at run time; classic-level loads its native prebuild from node_modules.
     external: ['electron', 'classic-level'],
+    // CommonJS has no import.meta; modules that locate files with import.meta.url get the bundle's own URL.
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
     logLevel: 'warning'
   })
   console.log('built dist/electron/main.cjs, preload.cjs and agent.cjs')

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createLogger } from '../shared/log.ts'
 import type { AgentTransport, AgentTransportFactory } from './host/agent/agentClient.ts'
+import { createHostServices } from './host/bridge/hostServiceHandlers.ts'
 import { BridgeHost } from './host/bridge/bridgeServer.ts'
 import { IpcConnections, requestChannel } from './host/bridge/ipcConnections.ts'
 import { resolveDataDirectory } from './host/dataDirectory.ts'
@@ -32,7 +33,7 @@ let bridge: IpcConnections | null = null
  * own top-level page, events to each window on `commons:event`. The preload turns these into `window.commons`.
  */
 function serveBridge(opened: Host): void {
-  const bridgeHost = new BridgeHost({ host: opened, runtime: 'electron', log })
+  const bridgeHost = new BridgeHost({ host: opened, runtime: 'electron', log, services: createHostServices(opened) })
   bridge = new IpcConnections(bridgeHost, log.child('ipc'))
   ipcMain.handle(requestChannel, (event, name: unknown, input: unknown) => bridge!.handle(event.sender, event.senderFrame, name, input))
 }
@@ -65,7 +66,14 @@ const createAgentTransport: AgentTransportFactory = (): AgentTransport => {
 }
 
 async function start(): Promise<void> {
-  host = await Host.open({ dataDir: resolveDataDirectory(process.env.COMMONS_DATA), source: 'ui', log, backgroundSync: true })
+  host = await Host.open({
+    dataDir: resolveDataDirectory(process.env.COMMONS_DATA),
+    source: 'ui',
+    log,
+    backgroundSync: true,
+    secretProtector: await safeStorageProtector(),
+    agentTransport: createAgentTransport
+  })
   serveBridge(host)
   protocol.handle('app', (request) => {
     const requested = decodeURIComponent(new URL(request.url).pathname)

@@ -6,6 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { clientFrame, type EventName } from '../../shared/bridge/contract.ts'
 import { bridgeSocketPath, decodeFrame, encodeFrame } from '../../shared/bridge/wireFormat.ts'
 import { createLogger, type Logger } from '../../shared/log.ts'
+import { createHostServices } from '../host/bridge/hostServiceHandlers.ts'
 import { BridgeHost, type BridgeServer } from '../host/bridge/bridgeServer.ts'
 import type { HostServices } from '../host/bridge/hostServices.ts'
 import { Host } from '../host/host.ts'
@@ -53,7 +54,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = (options.log ?? createLogger({ scope: 'web-host' })).child('web')
   const rendererDir = options.rendererDir ?? defaultRendererDir
   const host = await Host.open({ dataDir: options.dataDir, source: 'ui', log, backgroundSync: true })
-  const bridge = new BridgeHost({ host, runtime: 'web', log, ...(options.services ? { services: options.services } : {}) })
+  const bridge = new BridgeHost({ host, runtime: 'web', log, services: options.services ?? createHostServices(host) })
   const token = newAccessToken()
   const guard = new AccessGuard(token)
   let csp = ''

@@ -103,7 +103,7 @@ export const bridgeRequests = {
 
   'workflows.runNow': request(z.object({ workspaceId, workflowId: z.string() }), z.object({ taskId: z.string() })),
   'review.approve': request(z.object({ workspaceId, deliverableId: z.string() }), ok),
-  'review.requestChanges': request(z.object({ workspaceId, deliverableId: z.string(), comment: z.string() }), z.object({ taskId: z.string() }))
+  'review.requestChanges': request(z.object({ workspaceId, deliverableId: z.string(), comment: z.string() }), z.object({ taskId: z.string().nullable() }))
 } as const
 
 export type BridgeRequests = typeof bridgeRequests

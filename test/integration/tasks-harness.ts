@@ -51,7 +51,8 @@ export async function startTaskWorld(options: TaskWorldOptions) {
   const port = await freePort()
   let server: SyncServer | null = await startSyncServer({ dataDir: serverData.path, port, log: createLogger({ scope: 'test.sync', level: 'silent' }) })
   cleanups.push(async () => server?.close())
-  const fake: FakeMessagesApi = await startFakeMessagesApi({ apiKey: API_KEY })
+  // A low caching threshold, so a coworker's short system prompt and tools are cached as a real one's would be.
+  const fake: FakeMessagesApi = await startFakeMessagesApi({ apiKey: API_KEY, minimumCacheableTokens: 256 })
   cleanups.push(() => fake.close())
 
   const plain = await workspaceOnDevices(options.names, server.url, cleanups, { backgroundSync: true })

@@ -128,6 +128,10 @@ describe('a coworker task from a mention', () => {
     expect(listMemory(ada.session.root).map((item) => item.text)).not.toContain('Scout was here')
     const [first] = requestsFor('remember that Scout was here')
     expect((first!.body['tools'] as Array<{ name: string }>).map((tool) => tool.name)).not.toContain('remember')
+    // Same coworker, same system prompt and tools as the task before: its first turn reads them from the prompt cache.
+    const firstTurn = trail.find((entry) => entry.type === 'turn')
+    expect(firstTurn).toMatchObject({ type: 'turn', turn: 1 })
+    expect(firstTurn!.type === 'turn' && firstTurn!.cacheReadTokens).toBeGreaterThan(0)
   })
 
   it('grants nothing because a channel message says so', async () => {

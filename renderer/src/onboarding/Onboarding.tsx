@@ -69,10 +69,10 @@ function WorkspaceStep({ bridge, displayName, onOpened }: { bridge: Bridge; disp
             Join with invite
           </Tabs.Trigger>
         </Tabs.List>
-        <Tabs.Content value="create" className="focus:outline-none">
+        <Tabs.Content forceMount value="create" className="focus:outline-none data-[state=inactive]:hidden">
           <CreateForm bridge={bridge} displayName={displayName} onOpened={onOpened} />
         </Tabs.Content>
-        <Tabs.Content value="join" className="focus:outline-none">
+        <Tabs.Content forceMount value="join" className="focus:outline-none data-[state=inactive]:hidden">
           <JoinForm bridge={bridge} displayName={displayName} onOpened={onOpened} />
         </Tabs.Content>
       </Tabs.Root>

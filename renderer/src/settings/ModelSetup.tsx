@@ -28,10 +28,10 @@ export function ModelSetup({ bridge, models, onChange }: { bridge: Bridge; model
           {models.local.configured && <CircleCheck aria-label="configured" className="size-3.5 text-success" />}
         </Tabs.Trigger>
       </Tabs.List>
-      <Tabs.Content value="anthropic" className="focus:outline-none">
+      <Tabs.Content forceMount value="anthropic" className="focus:outline-none data-[state=inactive]:hidden">
         <AnthropicForm bridge={bridge} models={models} onChange={onChange} />
       </Tabs.Content>
-      <Tabs.Content value="local" className="focus:outline-none">
+      <Tabs.Content forceMount value="local" className="focus:outline-none data-[state=inactive]:hidden">
         <LocalForm bridge={bridge} models={models} onChange={onChange} />
       </Tabs.Content>
     </Tabs.Root>
@@ -83,7 +83,7 @@ function AnthropicForm({ bridge, models, onChange }: { bridge: Bridge; models: M
         </p>
       )}
       <TextField
-        label="API key"
+        label="Anthropic API key"
         type="password"
         autoComplete="off"
         spellCheck={false}
@@ -140,7 +140,7 @@ function LocalForm({ bridge, models, onChange }: { bridge: Bridge; models: Model
       <p className="text-sm text-fg-muted">An OpenAI-compatible server on your machine (Ollama, LM Studio, llama.cpp) runs your private assistant offline. Coworkers still need an Anthropic key.</p>
       <TextField label="Endpoint URL" placeholder="http://localhost:11434/v1" value={baseURL} onChange={(event) => setBaseURL(event.target.value)} spellCheck={false} />
       <TextField label="Model" placeholder="e.g. llama3.2" value={model} onChange={(event) => setModel(event.target.value)} spellCheck={false} />
-      <TextField label="API key" optional type="password" autoComplete="off" value={apiKey} onChange={(event) => setApiKey(event.target.value)} hint="Only if your server asks for one." />
+      <TextField label="Endpoint API key" optional type="password" autoComplete="off" value={apiKey} onChange={(event) => setApiKey(event.target.value)} hint="Only if your server asks for one." />
       {problem !== null && <ProblemNotice problem={problem} compact />}
       {result !== null && <TestOutcome result={result} />}
       <div className="flex gap-2">
