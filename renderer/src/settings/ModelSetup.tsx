@@ -19,7 +19,7 @@ export function ModelSetup({ bridge, models, onChange }: { bridge: Bridge; model
       <Tabs.List aria-label="Model provider" className="flex gap-1 rounded-lg bg-bg-muted p-1">
         <Tabs.Trigger value="anthropic" className={tabClass}>
           <KeyRound aria-hidden className="size-3.5" />
-          Anthropic API key
+          Anthropic
           {models.anthropic.configured && <CircleCheck aria-label="configured" className="size-3.5 text-success" />}
         </Tabs.Trigger>
         <Tabs.Trigger value="local" className={tabClass}>
