@@ -15,7 +15,7 @@ export interface ChannelCollections {
   deletions: Y.Map<MessageDeletion>
   /** taskId → the reply a coworker task is streaming: `{ runId, text: Y.Text }` (shared/model/trail.ts) */
   liveText: Y.Map<Y.Map<unknown>>
-  /** taskId → the task's audit trail: each model turn, tool call and result, with timing */
+  /** `<taskId>/<runId>` → one run's audit trail: each model turn, tool call and result, with timing (shared/model/trail.ts) */
   trails: Y.Map<Y.Array<unknown>>
 }
 

@@ -3,9 +3,10 @@ import { channelCollections } from './channelDoc.ts'
 
 /**
  * A coworker task's audit trail: every step of every run, appended to the channel doc where everyone in
- * the workspace can read it (`trails`: taskId → Y.Array<TrailEntry>). Entries carry the run that wrote
- * them; when two devices raced for a task, readers show the runs of the claim that won and can still
- * expand the loser's, which stopped at its first check and published nothing.
+ * the workspace can read it. Each run writes its own array (`trails`: `<taskId>/<runId>` →
+ * Y.Array<TrailEntry>): two devices creating one shared array at once would keep only one of them after
+ * the merge, and lose the other's entries. Readers join a task's runs in time order; when two devices
+ * raced for a task they see both, the loser's ending at its first check, having published nothing.
  *
  * While a run streams its reply, the text grows in `liveText` (keyed by task id) so every synced device
  * sees it arrive; when the run publishes, the reply becomes an ordinary message and the live text is
@@ -29,20 +30,31 @@ export interface LiveReply {
   text: Y.Text
 }
 
+const trailKey = (taskId: string, runId: string) => `${taskId}/${runId}`
+
+/** Appends entries to the trails of the runs that wrote them. */
 export function appendTrail(channelDoc: Y.Doc, taskId: string, entries: TrailEntry[], origin: unknown): void {
   const { trails } = channelCollections(channelDoc)
   channelDoc.transact(() => {
-    let trail = trails.get(taskId)
-    if (trail === undefined) {
-      trail = new Y.Array<unknown>()
-      trails.set(taskId, trail)
+    for (const entry of entries) {
+      const key = trailKey(taskId, entry.runId)
+      let trail = trails.get(key)
+      if (trail === undefined) {
+        trail = new Y.Array<unknown>()
+        trails.set(key, trail)
+      }
+      trail.push([entry])
     }
-    trail.push(entries)
   }, origin)
 }
 
+/** A task's whole trail: every run's entries, in time order (a run's own entries keep their order). */
 export function readTrail(channelDoc: Y.Doc, taskId: string): TrailEntry[] {
-  return (channelCollections(channelDoc).trails.get(taskId)?.toArray() ?? []) as TrailEntry[]
+  const prefix = `${taskId}/`
+  const runs: TrailEntry[][] = []
+  for (const [key, trail] of channelCollections(channelDoc).trails) if (key.startsWith(prefix)) runs.push(trail.toArray() as TrailEntry[])
+  runs.sort((a, b) => (a[0]?.at ?? 0) - (b[0]?.at ?? 0))
+  return runs.flatMap((run, order) => run.map((entry, index) => ({ entry, order, index }))).sort((a, b) => a.entry.at - b.entry.at || a.order - b.order || a.index - b.index).map(({ entry }) => entry)
 }
 
 /** Starts (or restarts, for a new run) the live text of a task's reply. */

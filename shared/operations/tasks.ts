@@ -139,6 +139,24 @@ export function requestStop(root: Y.Doc, input: { taskId: string }, context: Ope
   return getTask(root, input.taskId)
 }
 
+/**
+ * Ends a task that was asked to stop but whose runner is gone (its lease lapsed without a renewal, or it
+ * never claimed the task): any device may record the stop, since nobody is left to publish anything.
+ * Does nothing while a live runner holds the task (it stops itself) or once the task has ended.
+ */
+export function settleStoppedTask(root: Y.Doc, input: { taskId: string }, context: OperationContext): TaskRecord {
+  const record = requireTaskRecord(root, input.taskId)
+  const task = readRecord<TaskRecord>(record)
+  const now = context.now()
+  const runnerAlive = task.claim !== null && task.claim.leaseUntil > now
+  if (isFinished(task.status) || task.stopRequest === null || runnerAlive) return task
+  const stopper = readRecord<{ name: string }>(rootCollections(root).members.get(task.stopRequest.by) ?? newRecordMap({ name: 'someone' }))
+  transact(root, context, () =>
+    setChangedFields(record, { status: 'stopped', endReason: `stopped by ${stopper.name} (its runner had gone away)`, finishedAt: now })
+  )
+  return getTask(root, input.taskId)
+}
+
 export function getTask(root: Y.Doc, taskId: string): TaskRecord {
   return readRecord<TaskRecord>(requireTaskRecord(root, taskId))
 }

@@ -27,6 +27,7 @@ import {
   listTasks,
   renewLease,
   requestStop,
+  settleStoppedTask,
   tasksForMessage,
   workflowSlotTaskId
 } from '../../shared/operations/tasks.ts'
@@ -321,6 +322,16 @@ describe('tasks', () => {
     const winner = getTask(root, task.id).claim!.runId
     expect(getTask(other, task.id).claim!.runId).toBe(winner)
     expect([holdsClaim(root, task.id, 'run-a'), holdsClaim(root, task.id, 'run-b')].filter(Boolean)).toHaveLength(1)
+  })
+
+  it('records the stop of a task whose runner went away, and leaves a live runner to stop itself', () => {
+    const { root, task, as, adaId } = withTask()
+    const at = (now: number) => ({ ...as(adaId), now: () => now })
+    claimTask(root, { taskId: task.id, deviceId: 'dev_a', runId: 'run-1', leaseMs: lease }, at(1_000))
+    requestStop(root, { taskId: task.id }, at(2_000))
+    expect(settleStoppedTask(root, { taskId: task.id }, at(2_000)).status).toBe('running')
+    const settled = settleStoppedTask(root, { taskId: task.id }, at(1_000 + lease + 1))
+    expect(settled).toMatchObject({ status: 'stopped', endReason: 'stopped by Ada Lovelace (its runner had gone away)' })
   })
 
   it('derives one task per workflow slot and stops queued tasks at once', () => {

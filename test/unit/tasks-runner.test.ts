@@ -56,13 +56,17 @@ function task(fields: Partial<TaskRecord>): TaskRecord {
 }
 
 describe('which tasks a device runs', () => {
-  const view: DeviceView = { deviceId: 'dev_me', now: 1_000, inSync: true, canRunCoworkers: true }
+  const view: DeviceView = { deviceId: 'dev_me', now: 1_000, inSync: true, canRunCoworkers: true, orphanAfterMs: 60_000 }
   const claim = (leaseUntil: number) => ({ deviceId: 'dev_other', runId: 'run_other', claimedAt: 0, leaseUntil, attempt: 1 })
 
   it('runs a queued task it created, once it is in sync with the server', () => {
     expect(stepFor(task({}), view)).toEqual({ kind: 'run' })
     expect(stepFor(task({}), { ...view, inSync: false })).toEqual({ kind: 'wait', until: 'sync' })
-    expect(stepFor(task({ createdByDevice: 'dev_other' }), view)).toEqual({ kind: 'none' })
+    // Another device's queued task waits for its creator, then any device with a model may run it.
+    expect(stepFor(task({ createdByDevice: 'dev_other' }), view)).toEqual({ kind: 'wait', until: 60_000 })
+    expect(stepFor(task({ createdByDevice: 'dev_other' }), { ...view, now: 60_000 })).toEqual({ kind: 'take-over' })
+    expect(stepFor(task({ createdByDevice: 'dev_other' }), { ...view, now: 60_000, canRunCoworkers: false })).toEqual({ kind: 'none' })
+    expect(stepFor(task({ createdByDevice: 'dev_other' }), { ...view, now: 60_000, inSync: false })).toEqual({ kind: 'wait', until: 'sync' })
     // The device that asked runs the task even without a model, to say in the channel what is missing.
     expect(stepFor(task({}), { ...view, canRunCoworkers: false })).toEqual({ kind: 'run' })
   })
@@ -75,9 +79,13 @@ describe('which tasks a device runs', () => {
     expect(stepFor(running(999), { ...view, inSync: false })).toEqual({ kind: 'wait', until: 'sync' })
   })
 
-  it('leaves finished tasks and tasks asked to stop alone', () => {
+  it('leaves finished tasks alone, and records the stop of a task whose runner is gone', () => {
     for (const status of ['succeeded', 'failed', 'stopped'] as const) expect(stepFor(task({ status }), view)).toEqual({ kind: 'none' })
-    expect(stepFor(task({ status: 'running', claim: claim(0), stopRequest: { by: 'mem_ada', at: 0 } }), view)).toEqual({ kind: 'none' })
+    const stopped = (leaseUntil: number) => task({ status: 'running', claim: claim(leaseUntil), stopRequest: { by: 'mem_ada', at: 0 } })
+    // Its runner is alive: it stops the task itself; look again when its lease would lapse.
+    expect(stepFor(stopped(5_000), view)).toEqual({ kind: 'wait', until: 5_000 })
+    expect(stepFor(stopped(0), view)).toEqual({ kind: 'settle-stop' })
+    expect(stepFor(stopped(0), { ...view, inSync: false })).toEqual({ kind: 'wait', until: 'sync' })
   })
 })
 
@@ -292,19 +300,25 @@ describe('the task runner on one device', () => {
     expect((await t.replies()).at(-1)!.text).toMatch(/^I stopped before finishing: Scout reached its daily spend limit of \$0\.0010/)
   })
 
-  it('does not run a queued task another device created', async () => {
+  it('leaves a queued task another device created to that device, until it has waited too long for it', async () => {
     const t = await setup()
     t.start()
     const asked = await t.ask('@scout go')
     await untilStatus(t.root, asked.id)
     expect(getTask(t.root, asked.id).status).toBe('succeeded')
-    // A task recorded as created elsewhere (its device runs it).
+    // A task recorded as created elsewhere (its device runs it)...
     const elsewhere = await t.session.withChannel(t.general.id, (docs) =>
-      postMessage(docs, { channelId: t.general.id, text: '@scout from afar' }, { ...t.session.context, deviceId: 'dev_elsewhere' })
+      postMessage(docs, { channelId: t.general.id, text: '@scout from afar' }, { ...t.session.context, now: () => t.clock.now(), deviceId: 'dev_elsewhere' })
     )
     await settle(20)
-    expect(tasksForMessage(t.root, elsewhere.id)[0]!.status).toBe('queued')
+    const orphan = tasksForMessage(t.root, elsewhere.id)[0]!
+    expect(orphan.status).toBe('queued')
     expect(t.agent.started).toBe(1)
+    // ...unless that device never claims it (a command line that posted and exited): then this one runs it.
+    await t.clock.advance(60_000 + 1)
+    await untilStatus(t.root, orphan.id)
+    expect(getTask(t.root, orphan.id).status).toBe('succeeded')
+    expect(t.agent.started).toBe(2)
   })
 
   it('puts the deliverables of a workflow task with review on in review, once it succeeded', async () => {

@@ -6,6 +6,7 @@ import { readRecord } from '../../../shared/model/records.ts'
 import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import type { TaskRecord } from '../../../shared/model/types.ts'
 import { operationContext } from '../../../shared/operations/context.ts'
+import { settleStoppedTask } from '../../../shared/operations/tasks.ts'
 import type { AgentClient } from '../agent/agentClient.ts'
 import type { ModelSettings } from '../settings/modelSettingsTypes.ts'
 import type { ToolRegistry } from '../tools/toolTypes.ts'
@@ -180,7 +181,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     if (this.#waiting.includes(taskId)) return
 
     const inSync = !this.#session.hasServer || this.#session.syncStatus === 'synced'
-    let step = stepFor(task, { deviceId: this.#session.deviceId, now: this.#clock.now(), inSync, canRunCoworkers: true })
+    let step = stepFor(task, { deviceId: this.#session.deviceId, now: this.#clock.now(), inSync, canRunCoworkers: true, orphanAfterMs: this.#timings.orphanAfterMs })
     if (step.kind === 'take-over' || (step.kind === 'wait' && step.until === 'sync' && task.status === 'running')) {
       const canRun = await this.#canRunCoworkers()
       if (!canRun) step = { kind: 'none' }
@@ -192,6 +193,9 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
         return this.#enqueue(taskId)
       case 'wait':
         if (step.until !== 'sync') this.#lookAgainAt(taskId, step.until)
+        return
+      case 'settle-stop':
+        settleStoppedTask(this.#session.root, { taskId }, operationContext(this.#session.memberId, 'host', { now: () => this.#clock.now(), deviceId: this.#session.deviceId }))
         return
       case 'none':
         return

@@ -41,6 +41,11 @@ export interface TaskTimings {
    * the task.
    */
   maxOfflineWaitMs: number
+  /**
+   * How long a queued task waits for the device that created it before any device with a model may run
+   * it (the creator may be a command-line process that exits, or a device that went away).
+   */
+  orphanAfterMs: number
   /** How long close() waits for runs to wind down. */
   closeTimeoutMs: number
 }
@@ -51,6 +56,7 @@ export const defaultTimings: TaskTimings = {
   syncTimeoutMs: 10_000,
   syncRetryMs: 2_000,
   maxOfflineWaitMs: 60 * 60_000,
+  orphanAfterMs: 60_000,
   closeTimeoutMs: 5_000
 }
 

@@ -160,7 +160,7 @@ function OpenChannel({ channel, replica, rootVersion }: { channel: Channel; repl
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented || pane === null || pane.kind === 'members') return
       if (document.querySelector('[role=dialog]') !== null) return
-      setPane(pane.kind === 'member' ? { kind: 'members' } : { kind: 'members' })
+      setPane({ kind: 'members' })
       composer.current?.focus()
     }
     window.addEventListener('keydown', onKey)

@@ -200,7 +200,7 @@ export const Composer = forwardRef<ComposerHandle, { label: string; placeholder:
             </Kbd>{' '}
             new line
           </span>
-          <IconButton label="Send" shortcut="Enter" onClick={send} disabled={text.trim() === ''} className={cx(text.trim() !== '' && 'bg-accent text-accent-fg hover:bg-accent-hover hover:text-accent-fg')}>
+          <IconButton label="Send" shortcut="Enter" onClick={send} disabled={text.trim() === ''} className={cx(text.trim() !== '' && 'bg-accent text-accent-fg! hover:bg-accent-hover')}>
             <SendHorizontal className="size-4" />
           </IconButton>
         </div>

@@ -4,8 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { messageIndex } from '../../../shared/model/messageIndex.ts'
 import type { MessageRecord, TaskRecord } from '../../../shared/model/types.ts'
 import { getMessage } from '../../../shared/operations/messages.ts'
-import { formatFull } from '../lib/time.ts'
-import { dayLabel, sameDay } from '../lib/time.ts'
+import { dayLabel, formatFull, sameDay } from '../lib/time.ts'
 import { Button, cx } from '../components/ui.tsx'
 import { taskThreadId, useChannel } from './channelContext.tsx'
 import { MessageRow } from './MessageRow.tsx'
@@ -113,7 +112,8 @@ export function MessageList({ version, newFrom, onReachedBottom }: { version: nu
         ref={scrollRef}
         onScroll={onScroll}
         tabIndex={0}
-        aria-label={`Messages in #${channel.name}`}
+        role="region"
+        aria-label="Message history"
         className="flex h-full flex-col overflow-y-auto overscroll-contain focus-visible:outline-none"
       >
         <div className="flex-1" />

@@ -2,6 +2,7 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { Copy, Ellipsis, MessageSquareText, Pencil, Trash2 } from 'lucide-react'
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { messageIndex } from '../../../shared/model/messageIndex.ts'
+import { readLiveReply, readTrail } from '../../../shared/model/trail.ts'
 import type { MessageView } from '../../../shared/model/types.ts'
 import { editMessage } from '../../../shared/operations/messages.ts'
 import { Avatar, Button, cx, IconButton, MemberName, ProblemNotice, Tooltip } from '../components/ui.tsx'
@@ -12,8 +13,6 @@ import { useWorkspace } from '../workspace/context.tsx'
 import { taskThreadId, useChannel } from './channelContext.tsx'
 import { Markdown } from './Markdown.tsx'
 import { DeliverableCards, TaskFooter, TaskStatus } from './TaskViews.tsx'
-import { readTrail } from '../../../shared/model/trail.ts'
-import { readLiveReply } from '../../../shared/model/trail.ts'
 
 export interface MessageRowProps {
   view: MessageView

@@ -1,6 +1,6 @@
 import * as Popover from '@radix-ui/react-popover'
 import { ArrowLeft, Bot, CircleStop, Plus, UserPlus, X } from 'lucide-react'
-import { useRef, useState, type ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import { messageIndex } from '../../../shared/model/messageIndex.ts'
 import { readLiveReply, readTrail } from '../../../shared/model/trail.ts'
 import type { CoworkerMember, Member, TaskRecord } from '../../../shared/model/types.ts'
@@ -15,7 +15,7 @@ import { formatDuration, formatFull, formatTokens } from '../lib/time.ts'
 import { InviteDialog } from '../workspace/InviteDialog.tsx'
 import { useWorkspace } from '../workspace/context.tsx'
 import { taskThreadId, useChannel } from './channelContext.tsx'
-import { Composer, type ComposerHandle } from './Composer.tsx'
+import { Composer } from './Composer.tsx'
 import { Markdown } from './Markdown.tsx'
 import { MessageRow } from './MessageRow.tsx'
 import { messageSignature } from './MessageList.tsx'
@@ -262,7 +262,6 @@ export function MemberPanel({ memberId, onClose, onBack, onMention }: { memberId
 
 export function ThreadPanel({ threadId, onClose }: { threadId: string; onClose: () => void }) {
   const { doc, channel, activeTasks, selfId, isMember, startEdit } = useChannel()
-  const composer = useRef<ComposerHandle>(null)
   const index = messageIndex(doc)
   const first = index.byId.get(threadId)
   if (first === undefined) {
@@ -318,7 +317,7 @@ export function ThreadPanel({ threadId, onClose }: { threadId: string; onClose: 
         </ol>
         <div className="sticky bottom-0 bg-bg pt-2">
           {isMember ? (
-            <Composer key={`${channel.id}:${threadId}`} ref={composer} label="Reply to thread" placeholder="Reply…" threadId={threadId} onEditLast={editLast} autoFocus />
+            <Composer key={`${channel.id}:${threadId}`} label="Reply to thread" placeholder="Reply…" threadId={threadId} onEditLast={editLast} autoFocus />
           ) : (
             <p className="px-5 pb-3 text-sm text-fg-muted">Join #{channel.name} to reply.</p>
           )}

@@ -1,15 +1,14 @@
 import { Ban, ChartColumn, Check, ChevronRight, CircleStop, FileText, ListTree, Table2, TriangleAlert, Wrench, X } from 'lucide-react'
 import { useId, useState } from 'react'
+import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import { readLiveReply, readTrail, type TrailEntry } from '../../../shared/model/trail.ts'
 import type { Deliverable, TaskRecord } from '../../../shared/model/types.ts'
 import { Avatar, Button, cx, MemberName, Tooltip } from '../components/ui.tsx'
 import { taskStatusLine, trailSteps, trailSummary, shownRunId, runIds, type StatusLine, type TrailStep } from '../lib/taskView.ts'
 import { formatDuration, formatTime, formatTokens } from '../lib/time.ts'
-import { useWorkspace } from '../workspace/context.tsx'
-import { coworkersCanRun } from '../workspace/context.tsx'
+import { coworkersCanRun, useWorkspace } from '../workspace/context.tsx'
 import { Markdown } from './Markdown.tsx'
 import { useChannel } from './channelContext.tsx'
-import { rootCollections } from '../../../shared/model/rootDoc.ts'
 
 /** Names the trail's descriptions use: a deliverable's title, a channel's name. */
 export function useTrailNames() {

@@ -1,7 +1,7 @@
 import * as DialogPrimitive from '@radix-ui/react-dialog'
 import * as TooltipPrimitive from '@radix-ui/react-tooltip'
 import { Bot, CircleAlert, LoaderCircle, X } from 'lucide-react'
-import { forwardRef, useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react'
+import { forwardRef, useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from 'react'
 import type { Member, MemberKind } from '../../../shared/model/types.ts'
 import type { Problem } from '../data/problems.ts'
 
@@ -122,7 +122,7 @@ function hueOf(id: string): (typeof hues)[number] {
   return hues[Math.abs(hash) % hues.length]!
 }
 
-export function initials(name: string): string {
+function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean)
   if (words.length === 0) return '?'
   if (words.length === 1) return words[0]!.slice(0, 2).toUpperCase()
@@ -279,25 +279,6 @@ export const TextField = forwardRef<HTMLInputElement, TextFieldProps>(function T
   )
 })
 
-export interface TextAreaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
-  label: string
-  hint?: ReactNode
-}
-
-export function TextAreaField({ label, hint, className, id, ...rest }: TextAreaFieldProps) {
-  const generated = useId()
-  const inputId = id ?? generated
-  return (
-    <div className={cx('flex flex-col gap-1.5', className)}>
-      <label htmlFor={inputId} className="text-sm font-medium text-fg">
-        {label}
-      </label>
-      <textarea id={inputId} className={cx(fieldClass, 'min-h-20 py-2')} {...rest} />
-      {hint !== undefined && <p className="text-xs text-fg-subtle">{hint}</p>}
-    </div>
-  )
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Dialog
 
@@ -307,8 +288,7 @@ export function AppDialog({
   title,
   description,
   children,
-  className,
-  hideTitle = false
+  className
 }: {
   open: boolean
   onOpenChange: (open: boolean) => void
@@ -316,7 +296,6 @@ export function AppDialog({
   description?: ReactNode
   children: ReactNode
   className?: string
-  hideTitle?: boolean
 }) {
   return (
     <DialogPrimitive.Root open={open} onOpenChange={onOpenChange}>
@@ -326,22 +305,17 @@ export function AppDialog({
           {...(description === undefined ? { 'aria-describedby': undefined } : {})}
           className={cx('fixed top-[14vh] left-1/2 z-50 w-[min(480px,calc(100vw-32px))] -translate-x-1/2 rounded-xl border border-border bg-bg-overlay shadow-lg focus:outline-none', className)}
         >
-          {hideTitle ? (
-            <DialogPrimitive.Title className="sr-only">{title}</DialogPrimitive.Title>
-          ) : (
-            <div className="flex items-start justify-between gap-4 px-5 pt-4">
-              <div>
-                <DialogPrimitive.Title className="text-lg font-semibold text-fg">{title}</DialogPrimitive.Title>
-                {description !== undefined && <DialogPrimitive.Description className="mt-1 text-sm text-fg-muted">{description}</DialogPrimitive.Description>}
-              </div>
-              <DialogPrimitive.Close asChild>
-                <button type="button" aria-label="Close" className="-mr-1 rounded-md p-1 text-fg-subtle hover:bg-bg-muted hover:text-fg">
-                  <X className="size-4" />
-                </button>
-              </DialogPrimitive.Close>
+          <div className="flex items-start justify-between gap-4 px-5 pt-4">
+            <div>
+              <DialogPrimitive.Title className="text-lg font-semibold text-fg">{title}</DialogPrimitive.Title>
+              {description !== undefined && <DialogPrimitive.Description className="mt-1 text-sm text-fg-muted">{description}</DialogPrimitive.Description>}
             </div>
-          )}
-          {hideTitle && description !== undefined && <DialogPrimitive.Description className="sr-only">{description}</DialogPrimitive.Description>}
+            <DialogPrimitive.Close asChild>
+              <button type="button" aria-label="Close" className="-mr-1 rounded-md p-1 text-fg-subtle hover:bg-bg-muted hover:text-fg">
+                <X className="size-4" />
+              </button>
+            </DialogPrimitive.Close>
+          </div>
           {children}
         </DialogPrimitive.Content>
       </DialogPrimitive.Portal>

@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
 import type { Awareness } from 'y-protocols/awareness'
 
 /**
@@ -18,8 +18,8 @@ function isPresence(value: unknown): value is PresenceState {
 const versions = new WeakMap<Awareness, number>()
 
 export function useAwarenessVersion(awareness: Awareness | null): number {
-  return useSyncExternalStore(
-    (listener) => {
+  const subscribe = useCallback(
+    (listener: () => void) => {
       if (awareness === null) return () => {}
       const onChange = () => {
         versions.set(awareness, (versions.get(awareness) ?? 0) + 1)
@@ -28,8 +28,9 @@ export function useAwarenessVersion(awareness: Awareness | null): number {
       awareness.on('change', onChange)
       return () => awareness.off('change', onChange)
     },
-    () => (awareness === null ? 0 : (versions.get(awareness) ?? 0))
+    [awareness]
   )
+  return useSyncExternalStore(subscribe, () => (awareness === null ? 0 : (versions.get(awareness) ?? 0)))
 }
 
 /** Members with this doc open in some window, other than this one. */

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react'
+import { useCallback, useSyncExternalStore } from 'react'
 import type * as Y from 'yjs'
 
 /**
@@ -59,13 +59,6 @@ const noDoc = () => () => {}
 
 /** A number that changes whenever `doc` changes (batched per frame); 0 without a doc. */
 export function useDocVersion(doc: Y.Doc | null): number {
-  return useSyncExternalStore(
-    doc === null ? noDoc : (listener) => subscribeDoc(doc, listener),
-    () => (doc === null ? 0 : stateOf(doc).version)
-  )
-}
-
-/** Several docs' versions folded into one number, for views that read more than one doc. */
-export function useDocsVersion(a: Y.Doc | null, b: Y.Doc | null): number {
-  return useDocVersion(a) * 1_000_003 + useDocVersion(b)
+  const subscribe = useCallback((listener: () => void) => (doc === null ? noDoc() : subscribeDoc(doc, listener)), [doc])
+  return useSyncExternalStore(subscribe, () => (doc === null ? 0 : stateOf(doc).version))
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
 import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { toProblem, type Problem } from './problems.ts'
@@ -133,10 +133,8 @@ export function useReplica(pool: ReplicaPool, docName: string | null): ReplicaSt
     return hold.release
   }, [pool, docName])
   const current = held !== null && held.docName === docName ? held : null
-  return useSyncExternalStore(
-    (listener) => (current === null ? () => {} : pool.subscribe(current.docName, listener)),
-    () => (current === null ? null : current.state())
-  )
+  const subscribe = useCallback((listener: () => void) => (current === null ? () => {} : pool.subscribe(current.docName, listener)), [pool, current])
+  return useSyncExternalStore(subscribe, () => (current === null ? null : current.state()))
 }
 
 /** Holds replicas of several docs (the joined channels, for their unread counts). */

@@ -1,6 +1,6 @@
 import * as Tabs from '@radix-ui/react-tabs'
 import { ArrowLeft, ArrowRight, CircleCheck, KeyRound } from 'lucide-react'
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react'
 import type { Bridge, RequestOutput } from '../../../shared/bridge/contract.ts'
 import { Button, cx, ProblemNotice, Spinner, TextField } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
@@ -52,29 +52,91 @@ function Steps({ current }: { current: 1 | 2 }) {
   )
 }
 
+interface WorkspaceDraft {
+  name: string
+  userName: string
+  serverUrl: string
+  invite: string
+}
+
 function WorkspaceStep({ bridge, displayName, onOpened }: { bridge: Bridge; displayName: string; onOpened: (opened: Opened) => void }) {
   const [tab, setTab] = useState<'create' | 'join'>('create')
+  // One draft for both tabs, so switching between them loses nothing typed.
+  const [draft, setDraft] = useState<WorkspaceDraft>({ name: '', userName: displayName, serverUrl: '', invite: '' })
+  const [busy, setBusy] = useState(false)
+  const [problem, setProblem] = useState<Problem | null>(null)
+  const change = (field: keyof WorkspaceDraft) => (event: ChangeEvent<HTMLInputElement>) => setDraft((current) => ({ ...current, [field]: event.target.value }))
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    setBusy(true)
+    setProblem(null)
+    const serverUrl = draft.serverUrl.trim()
+    const request =
+      tab === 'create'
+        ? bridge.request('workspaces.create', { name: draft.name.trim(), userName: draft.userName.trim(), ...(serverUrl === '' ? {} : { serverUrl }) })
+        : bridge.request('workspaces.join', { invite: draft.invite.trim(), userName: draft.userName.trim() })
+    request
+      .then(onOpened)
+      .catch((error: unknown) =>
+        setProblem(
+          toProblem(
+            error,
+            tab === 'join' ? 'check the invite is complete and not used or expired; ask for a new one if it is' : serverUrl === '' ? null : 'check the server URL, or leave it empty to start local only'
+          )
+        )
+      )
+      .finally(() => setBusy(false))
+  }
+
+  const ready = draft.userName.trim() !== '' && (tab === 'create' ? draft.name.trim() !== '' : draft.invite.trim() !== '')
   return (
     <>
       <h1 className="text-xl font-semibold">{tab === 'create' ? 'Create a workspace' : 'Join a workspace'}</h1>
       <p className="mt-1 text-sm text-fg-muted">
         {tab === 'create' ? 'A workspace holds your team’s channels, coworkers, deliverables and memory. It lives on this device and syncs through a server if you give one.' : 'Paste the invite a teammate sent you. It brings this device into their workspace through its sync server.'}
       </p>
-      <Tabs.Root value={tab} onValueChange={(value) => setTab(value as 'create' | 'join')} className="mt-5">
+      <Tabs.Root
+        value={tab}
+        onValueChange={(value) => {
+          setTab(value as 'create' | 'join')
+          setProblem(null)
+        }}
+        className="mt-5"
+      >
         <Tabs.List aria-label="Create or join" className="mb-5 flex gap-1 rounded-lg bg-bg-muted p-1">
           <Tabs.Trigger value="create" className={tabClass}>
-            Create new
+            Create
           </Tabs.Trigger>
           <Tabs.Trigger value="join" className={tabClass}>
-            Join with invite
+            Join
           </Tabs.Trigger>
         </Tabs.List>
-        <Tabs.Content forceMount value="create" className="focus:outline-none data-[state=inactive]:hidden">
-          <CreateForm bridge={bridge} displayName={displayName} onOpened={onOpened} />
-        </Tabs.Content>
-        <Tabs.Content forceMount value="join" className="focus:outline-none data-[state=inactive]:hidden">
-          <JoinForm bridge={bridge} displayName={displayName} onOpened={onOpened} />
-        </Tabs.Content>
+        <form onSubmit={submit} className="flex flex-col gap-4">
+          <Tabs.Content value="create" className="flex flex-col gap-4 focus:outline-none">
+            <TextField label="Workspace name" placeholder="e.g. Acme Marketing" value={draft.name} onChange={change('name')} autoFocus />
+          </Tabs.Content>
+          <Tabs.Content value="join" className="flex flex-col gap-4 focus:outline-none">
+            <TextField label="Invite" placeholder="Paste the invite" value={draft.invite} onChange={change('invite')} spellCheck={false} autoComplete="off" autoFocus />
+          </Tabs.Content>
+          <TextField label="Your name" placeholder="How teammates see you" value={draft.userName} onChange={change('userName')} />
+          {tab === 'create' && (
+            <TextField
+              label="Sync server URL"
+              optional
+              type="url"
+              placeholder="https://sync.example.com"
+              value={draft.serverUrl}
+              onChange={change('serverUrl')}
+              hint="Leave empty to keep the workspace on this device; teammates can join once it has a server."
+            />
+          )}
+          {problem !== null && <ProblemNotice problem={problem} compact />}
+          <Button type="submit" variant="primary" size="lg" busy={busy} disabled={!ready}>
+            {tab === 'create' ? (busy ? 'Creating…' : 'Create workspace') : busy ? 'Joining…' : 'Join workspace'}
+            {!busy && <ArrowRight aria-hidden className="size-4" />}
+          </Button>
+        </form>
       </Tabs.Root>
     </>
   )
@@ -82,76 +144,6 @@ function WorkspaceStep({ bridge, displayName, onOpened }: { bridge: Bridge; disp
 
 const tabClass =
   'flex h-8 flex-1 items-center justify-center rounded-md text-sm font-medium text-fg-muted hover:text-fg data-[state=active]:bg-bg data-[state=active]:text-fg data-[state=active]:shadow-sm'
-
-function CreateForm({ bridge, displayName, onOpened }: { bridge: Bridge; displayName: string; onOpened: (opened: Opened) => void }) {
-  const [name, setName] = useState('')
-  const [userName, setUserName] = useState(displayName)
-  const [serverUrl, setServerUrl] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [problem, setProblem] = useState<Problem | null>(null)
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    setBusy(true)
-    setProblem(null)
-    bridge
-      .request('workspaces.create', { name: name.trim(), userName: userName.trim(), ...(serverUrl.trim() === '' ? {} : { serverUrl: serverUrl.trim() }) })
-      .then(onOpened)
-      .catch((error: unknown) => setProblem(toProblem(error, serverUrl.trim() === '' ? null : 'check the server URL, or leave it empty to start local only')))
-      .finally(() => setBusy(false))
-  }
-
-  return (
-    <form onSubmit={submit} className="flex flex-col gap-4">
-      <TextField label="Workspace name" placeholder="e.g. Acme Marketing" value={name} onChange={(event) => setName(event.target.value)} autoFocus required />
-      <TextField label="Your name" placeholder="How teammates see you" value={userName} onChange={(event) => setUserName(event.target.value)} required />
-      <TextField
-        label="Sync server URL"
-        optional
-        type="url"
-        placeholder="https://sync.example.com"
-        value={serverUrl}
-        onChange={(event) => setServerUrl(event.target.value)}
-        hint="Leave empty to keep the workspace on this device; teammates can join once it has a server."
-      />
-      {problem !== null && <ProblemNotice problem={problem} compact />}
-      <Button type="submit" variant="primary" size="lg" busy={busy} disabled={name.trim() === '' || userName.trim() === ''}>
-        Create workspace
-        <ArrowRight aria-hidden className="size-4" />
-      </Button>
-    </form>
-  )
-}
-
-function JoinForm({ bridge, displayName, onOpened }: { bridge: Bridge; displayName: string; onOpened: (opened: Opened) => void }) {
-  const [invite, setInvite] = useState('')
-  const [userName, setUserName] = useState(displayName)
-  const [busy, setBusy] = useState(false)
-  const [problem, setProblem] = useState<Problem | null>(null)
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    setBusy(true)
-    setProblem(null)
-    bridge
-      .request('workspaces.join', { invite: invite.trim(), userName: userName.trim() })
-      .then(onOpened)
-      .catch((error: unknown) => setProblem(toProblem(error, 'check the invite is complete and not used or expired; ask for a new one if it is')))
-      .finally(() => setBusy(false))
-  }
-
-  return (
-    <form onSubmit={submit} className="flex flex-col gap-4">
-      <TextField label="Invite" placeholder="Paste the invite" value={invite} onChange={(event) => setInvite(event.target.value)} spellCheck={false} autoComplete="off" required />
-      <TextField label="Your name" placeholder="How teammates see you" value={userName} onChange={(event) => setUserName(event.target.value)} required />
-      {problem !== null && <ProblemNotice problem={problem} compact />}
-      <Button type="submit" variant="primary" size="lg" busy={busy} disabled={invite.trim() === '' || userName.trim() === ''}>
-        {busy ? 'Joining…' : 'Join workspace'}
-        {!busy && <ArrowRight aria-hidden className="size-4" />}
-      </Button>
-    </form>
-  )
-}
 
 function ModelStep({ bridge, onDone }: { bridge: Bridge; onDone: () => void }) {
   const [models, setModels] = useState<ModelSettings | null>(null)

@@ -31,10 +31,13 @@ export function QuickSwitcher({ open, onOpenChange, onPickMember }: { open: bool
   const [active, setActive] = useState(0)
   const listId = useId()
   const listRef = useRef<HTMLUListElement>(null)
+  // After a pick, the view it opens takes focus (its composer); otherwise focus returns where it was.
+  const picked = useRef(false)
 
   const items = useMemo<Item[]>(() => {
     if (!open) return []
     const close = (run: () => void) => () => {
+      picked.current = true
       onOpenChange(false)
       run()
     }
@@ -105,7 +108,13 @@ export function QuickSwitcher({ open, onOpenChange, onPickMember }: { open: bool
     <DialogPrimitive.Root open={open} onOpenChange={onOpenChange}>
       <DialogPrimitive.Portal>
         <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-fg/20" />
-        <DialogPrimitive.Content aria-describedby={undefined} className="fixed top-[12vh] left-1/2 z-50 w-[min(600px,calc(100vw-32px))] -translate-x-1/2 overflow-hidden rounded-xl border border-border bg-bg-overlay shadow-lg focus:outline-none">
+        <DialogPrimitive.Content
+          aria-describedby={undefined}
+          onOpenAutoFocus={() => (picked.current = false)}
+          onCloseAutoFocus={(event) => {
+            if (picked.current) event.preventDefault()
+          }}
+          className="fixed top-[12vh] left-1/2 z-50 w-[min(600px,calc(100vw-32px))] -translate-x-1/2 overflow-hidden rounded-xl border border-border bg-bg-overlay shadow-lg focus:outline-none">
           <DialogPrimitive.Title className="sr-only">Jump to</DialogPrimitive.Title>
           <div className="flex items-center gap-2 border-b border-border px-4">
             <Search aria-hidden className="size-4 text-fg-subtle" />

@@ -1,6 +1,6 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { Bot, Brain, Check, ChevronDown, Cloud, CloudOff, FileText, Hash, HardDrive, LoaderCircle, Plus, Search, Settings, ShieldAlert, UserPlus, Workflow } from 'lucide-react'
-import { memo, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { memo, useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
 import type { RequestOutput } from '../../../shared/bridge/contract.ts'
 import { channelDocName } from '../../../shared/docNames.ts'
 import { messageIndex } from '../../../shared/model/messageIndex.ts'
@@ -29,6 +29,22 @@ export function Sidebar({ workspaces, onSwitchWorkspace }: { workspaces: Request
   const joined = listChannels(root, { memberId: workspace.memberId })
   const all = listChannels(root)
   const notJoined = all.length - joined.length
+  const joinedIds = joined.map((channel) => channel.id).join(',')
+
+  // Alt+Up / Alt+Down: the previous or next channel, as in other team apps.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.metaKey || event.ctrlKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return
+      const ids = joinedIds === '' ? [] : joinedIds.split(',')
+      if (ids.length === 0) return
+      event.preventDefault()
+      const current = route.view === 'channel' ? ids.indexOf(route.channelId) : -1
+      const next = event.key === 'ArrowDown' ? (current + 1) % ids.length : (current <= 0 ? ids.length : current) - 1
+      navigate({ view: 'channel', channelId: ids[next]! })
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [joinedIds, route])
   const me = findMember(root, workspace.memberId) ?? null
 
   return (
@@ -132,10 +148,8 @@ const ChannelLink = memo(function ChannelLink({ channel, active }: { channel: Ch
   const { pool, workspace, lastRead } = useWorkspace()
   const replica = useReplica(pool, channelDocName(workspace.workspaceId, channel.id))
   const version = useDocVersion(replica?.synced === true ? replica.doc : null)
-  const readAt = useSyncExternalStore(
-    (listener) => lastRead.subscribe(listener),
-    () => lastRead.get(channel.id)
-  )
+  const subscribe = useCallback((listener: () => void) => lastRead.subscribe(listener), [lastRead])
+  const readAt = useSyncExternalStore(subscribe, () => lastRead.get(channel.id))
   void version
   const unread = active || replica?.synced !== true ? 0 : countUnread(messageIndex(replica.doc).topLevel, readAt ?? 0, workspace.memberId)
   const label = unread === 0 ? channel.name : `${channel.name}, ${unread > 99 ? 'more than 99' : unread} unread`
