@@ -71,6 +71,7 @@ async function start(): Promise<void> {
     source: 'ui',
     log,
     backgroundSync: true,
+    runCoworkers: true,
     secretProtector: await safeStorageProtector(),
     agentTransport: createAgentTransport
   })

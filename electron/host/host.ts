@@ -14,6 +14,7 @@ import { DocStore } from './store/index.ts'
 import { createInvite, joinWithInvite, registerWorkspace } from './sync/serverApi.ts'
 import { WorkspaceSync } from './sync/workspaceSync.ts'
 import { WorkspaceSession, type DocSync } from './workspaceSession.ts'
+import { CoworkerRuntime } from './coworkerRuntime.ts'
 import { createAgentClient, type AgentClient, type AgentTransportFactory } from './agent/index.ts'
 import { ModelSettingsStore, type SecretProtector } from './settings/index.ts'
 import { createToolRegistry } from './tools/registry.ts'
@@ -29,6 +30,8 @@ export interface HostOptions {
   log?: Logger
   /** Keep joined channels open and syncing in the background (the desktop app). */
   backgroundSync?: boolean
+  /** Run coworker tasks and workflow schedules for every workspace this Host opens (the desktop app, the web host). */
+  runCoworkers?: boolean
   /** How long a doc nobody holds stays open (default a minute). */
   closeUnusedDocsAfterMs?: number
   /** Seals API keys at rest: Electron's safeStorage in the desktop app; none (a private file) elsewhere. */
@@ -60,6 +63,7 @@ export class Host {
   #agent: AgentClient | null = null
   #tools: ToolRegistry | null = null
   #assistant: Promise<AssistantService> | null = null
+  readonly #runtimes = new Map<string, Promise<CoworkerRuntime>>()
 
   private constructor(
     readonly dataDir: string,
@@ -200,6 +204,21 @@ export class Host {
     return encodeInvite({ server: entry.server.url, workspaceId, workspaceName: entry.name, code: created.code, expiresAt: created.expiresAt })
   }
 
+  /**
+   * Starts running coworker tasks and workflow schedules for an open workspace on this device (once; later
+   * calls share it). The desktop app does this for every workspace; the command line for a command that
+   * follows a task to its end.
+   */
+  startCoworkers(session: WorkspaceSession): Promise<CoworkerRuntime> {
+    let runtime = this.#runtimes.get(session.id)
+    if (runtime === undefined) {
+      runtime = CoworkerRuntime.start(session, { agent: this.agent, tools: this.tools, models: this.settings, log: this.log })
+      this.#runtimes.set(session.id, runtime)
+      runtime.catch(() => this.#runtimes.delete(session.id))
+    }
+    return runtime
+  }
+
   /** The session of a workspace if it is open right now. */
   openedSession(workspaceId: string): WorkspaceSession | undefined {
     return this.#opened.get(workspaceId)
@@ -213,6 +232,10 @@ export class Host {
   }
 
   async close(): Promise<void> {
+    // Runners first: they give their leases up and publish nothing half-done, while the docs are still open.
+    const runtimes = await Promise.allSettled(this.#runtimes.values())
+    this.#runtimes.clear()
+    await Promise.allSettled(runtimes.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : [])))
     const sessions = await Promise.allSettled(this.#sessions.values())
     this.#sessions.clear()
     this.#opened.clear()
@@ -246,7 +269,12 @@ export class Host {
       })
       this.#sessions.set(workspaceId, session)
       session.then(
-        (opened) => this.#opened.set(workspaceId, opened),
+        (opened) => {
+          this.#opened.set(workspaceId, opened)
+          if (this.options.runCoworkers === true) {
+            this.startCoworkers(opened).catch((error: unknown) => this.log.error('coworkers could not start', { workspaceId, error }))
+          }
+        },
         () => this.#sessions.delete(workspaceId)
       )
     }

@@ -53,7 +53,7 @@ export interface WebHost {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = (options.log ?? createLogger({ scope: 'web-host' })).child('web')
   const rendererDir = options.rendererDir ?? defaultRendererDir
-  const host = await Host.open({ dataDir: options.dataDir, source: 'ui', log, backgroundSync: true })
+  const host = await Host.open({ dataDir: options.dataDir, source: 'ui', log, backgroundSync: true, runCoworkers: true })
   const bridge = new BridgeHost({ host, runtime: 'web', log, services: options.services ?? createHostServices(host) })
   const token = newAccessToken()
   const guard = new AccessGuard(token)

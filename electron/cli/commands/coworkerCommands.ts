@@ -2,7 +2,9 @@ import { readTrail, type TrailEntry } from '../../../shared/model/trail.ts'
 import { addCoworkerToChannel, removeCoworkerFromChannel, resolveChannel } from '../../../shared/operations/channels.ts'
 import { coworkerChannelIds, createCoworker, editCoworker, getCoworker, listCoworkers, removeCoworker } from '../../../shared/operations/coworkers.ts'
 import { findMemberByHandle } from '../../../shared/operations/members.ts'
-import { getTask, listTasks, requestStop } from '../../../shared/operations/tasks.ts'
+import { getTask, listTasks, requestStop, tasksForMessage } from '../../../shared/operations/tasks.ts'
+import { postMessage } from '../../../shared/operations/messages.ts'
+import { followTask } from '../followTask.ts'
 import { getChannel } from '../../../shared/operations/channels.ts'
 import { toolCatalog } from '../../../shared/toolCatalog.ts'
 import { CommonsError } from '../../../shared/errors.ts'
@@ -149,6 +151,24 @@ export const coworkerCommands: Command<CliContext>[] = [
       removeCoworker(session.root, { coworkerId: coworker.id }, session.context)
       context.changed()
       context.print(`Removed ${coworker.name}.`, { removed: coworker.id })
+    }
+  },
+  {
+    name: 'ask',
+    usage: 'commons ask CHANNEL "@coworker ..."',
+    summary: 'Ask a coworker in a channel and follow the task to its end, streaming the reply',
+    arity: { min: 2, max: 2 },
+    async run(context, args) {
+      const session = await context.session()
+      const channel = resolveChannel(session.root, args.positionals[0]!)
+      const text = args.positionals[1]!
+      const message = await session.withChannel(channel.id, (docs) => postMessage(docs, { channelId: channel.id, text }, session.context))
+      context.changed()
+      const [task] = tasksForMessage(session.root, message.id)
+      if (task === undefined) {
+        throw new CommonsError('invalid-input', `the message asks no coworker in #${channel.name}`, 'mention a coworker that was added to this channel, e.g. "@scout …" (see `commons coworker list`)')
+      }
+      await followTask(context, session, task.id)
     }
   },
   {

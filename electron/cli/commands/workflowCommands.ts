@@ -7,6 +7,7 @@ import type { WorkspaceSession } from '../../host/workspaceSession.ts'
 import type { CliContext } from '../cliContext.ts'
 import { stringOption, UsageError, type Command } from '../commandLine.ts'
 import { formatTime, memberName, table } from '../format.ts'
+import { followTask } from '../followTask.ts'
 import { resolveCoworker } from './coworkerCommands.ts'
 
 function resolveWorkflow(session: WorkspaceSession, idOrName: string): Workflow {
@@ -103,13 +104,19 @@ export const workflowCommands: Command<CliContext>[] = [
   {
     name: 'workflow run',
     usage: 'commons workflow run NAME',
-    summary: 'Run a workflow now (a device with a model picks the task up)',
+    summary: 'Run a workflow now on this device, following it to its end (--detach: leave it to a device with a model)',
+    options: { detach: { type: 'boolean' } },
     arity: { min: 1, max: 1 },
     async run(context, args) {
       const session = await context.session()
       const { task, created } = runNow(session, resolveWorkflow(session, args.positionals[0]!).id)
       context.changed()
-      context.print(created ? `Started ${task.id}.` : `A run of this minute already exists: ${task.id}.`, task)
+      if (args.values.detach === true) {
+        context.print(created ? `Started ${task.id}.` : `A run of this minute already exists: ${task.id}.`, task)
+        return
+      }
+      if (!created) context.io.stderr(`a run of this minute already exists (${task.id}); following it\n`)
+      await followTask(context, session, task.id)
     }
   },
   {
