@@ -8,7 +8,7 @@ import type { TaskRecord } from '../../shared/model/types.ts'
 import { editCoworker, defaultBudgets } from '../../shared/operations/coworkers.ts'
 import { listMemory } from '../../shared/operations/memory.ts'
 import { getTask, requestStop } from '../../shared/operations/tasks.ts'
-import { coworkerUsage } from '../../electron/host/tasks/usage.ts'
+import { coworkerUsage } from '../../shared/operations/usage.ts'
 import type { RecordedRequest, ScriptedTurn } from '../fakes/messagesApi.ts'
 import { lastUserContent, startTaskWorld, type TaskDevice, type TaskWorld } from './tasks-harness.ts'
 

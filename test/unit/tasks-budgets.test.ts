@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runAllowance } from '../../electron/host/tasks/budgets.ts'
-import { coworkerUsage, spentTodayUsd, usageByCoworker, utcDayStart } from '../../electron/host/tasks/usage.ts'
+import { coworkerUsage, spentTodayUsd, usageByCoworker, utcDayStart } from '../../shared/operations/usage.ts'
 import { rootCollections } from '../../shared/model/rootDoc.ts'
 import type { TaskRecord, TaskUsage } from '../../shared/model/types.ts'
 import { defaultBudgets } from '../../shared/operations/coworkers.ts'

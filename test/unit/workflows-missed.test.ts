@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { catchUpMissedSlots, missedNoteText } from '../../electron/host/workflows/missedSlots.ts'
 import { WorkflowScheduler } from '../../electron/host/workflows/scheduler.ts'
-import { createSlotTask } from '../../electron/host/workflows/workflowTasks.ts'
+import { createSlotTask } from '../../shared/operations/workflowRuns.ts'
 import { silentLogger } from '../../shared/log.ts'
 import { listTasks, workflowSlotTaskId } from '../../shared/operations/tasks.ts'
 import { editWorkflow } from '../../shared/operations/workflows.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyReviewPolicy, approve, requestChanges } from '../../electron/host/workflows/review.ts'
-import { createSlotTask } from '../../electron/host/workflows/workflowTasks.ts'
+import { createSlotTask } from '../../shared/operations/workflowRuns.ts'
 import { isCommonsError, ValidationError } from '../../shared/errors.ts'
 import { removeCoworkerFromChannel } from '../../shared/operations/channels.ts'
 import { getDeliverable } from '../../shared/operations/deliverables.ts'

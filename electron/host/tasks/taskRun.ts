@@ -24,7 +24,7 @@ import type { RunEnding } from './outcomeReply.ts'
 import { publishIfHolding, publishedReply, replyThreadOf, type PublishOutcome } from './publish.ts'
 import { RunTrail, trailInput } from './runTrail.ts'
 import { sleep, type Clock, type TaskTimings } from './timing.ts'
-import { spentTodayUsd } from './usage.ts'
+import { spentTodayUsd } from '../../../shared/operations/usage.ts'
 
 /**
  * One run of one coworker task on this device, from claim to published result (design section 5):

@@ -2,7 +2,7 @@
 export { WorkflowScheduler, type WorkflowSchedulerOptions } from './scheduler.ts'
 export { catchUpMissedSlots, missedNoteText, type CatchUpOptions, type CaughtUp } from './missedSlots.ts'
 export { runNow } from './runNow.ts'
-export { workflowHistory, type WorkflowRun } from './history.ts'
+export { workflowHistory, type WorkflowRun } from '../../../shared/operations/workflowRuns.ts'
 export {
   applyReviewPolicy,
   approve,
@@ -15,7 +15,7 @@ export {
   type ChangesRequested,
   type ReviewServices
 } from './review.ts'
-export { createSlotTask, lastTaskSlots, workflowTasks, type WorkflowTask, type WorkflowTrigger } from './workflowTasks.ts'
+export { createSlotTask, lastTaskSlots, workflowTasks, type WorkflowTask, type WorkflowTrigger } from '../../../shared/operations/workflowRuns.ts'
 export { formatSlot, latestSlot, minuteOf, nextSlot, slotsBetween } from './slots.ts'
 export { systemTimers, type Timers } from './timers.ts'
 export { actingAs, type WorkflowSession } from './workflowSession.ts'

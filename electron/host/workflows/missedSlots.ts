@@ -3,7 +3,7 @@ import type { TaskRecord, Workflow } from '../../../shared/model/types.ts'
 import { postMessage } from '../../../shared/operations/messages.ts'
 import { listWorkflows } from '../../../shared/operations/workflows.ts'
 import { formatSlot, latestSlot, slotsBetween } from './slots.ts'
-import { createSlotTask, lastTaskSlots } from './workflowTasks.ts'
+import { createSlotTask, lastTaskSlots } from '../../../shared/operations/workflowRuns.ts'
 import { actingAs, type WorkflowSession } from './workflowSession.ts'
 
 /**

@@ -4,7 +4,7 @@ import { getChannel } from '../../../shared/operations/channels.ts'
 import { coworkerChannelIds, getCoworker } from '../../../shared/operations/coworkers.ts'
 import { getWorkflow } from '../../../shared/operations/workflows.ts'
 import { minuteOf } from './slots.ts'
-import { createSlotTask } from './workflowTasks.ts'
+import { createSlotTask } from '../../../shared/operations/workflowRuns.ts'
 import type { WorkflowSession } from './workflowSession.ts'
 
 /**

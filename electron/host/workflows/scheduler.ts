@@ -5,7 +5,7 @@ import { listWorkflows } from '../../../shared/operations/workflows.ts'
 import { catchUpMissedSlots } from './missedSlots.ts'
 import { nextSlot, slotsBetween } from './slots.ts'
 import { systemTimers, type Timers } from './timers.ts'
-import { createSlotTask } from './workflowTasks.ts'
+import { createSlotTask } from '../../../shared/operations/workflowRuns.ts'
 import { actingAs, type WorkflowSession } from './workflowSession.ts'
 
 /**

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
-import { readRecord } from '../../../shared/model/records.ts'
-import { rootCollections } from '../../../shared/model/rootDoc.ts'
-import type { TaskRecord } from '../../../shared/model/types.ts'
+import { readRecord } from '../model/records.ts'
+import { rootCollections } from '../model/rootDoc.ts'
+import type { TaskRecord } from '../model/types.ts'
 
 /**
  * What coworkers have used, added up from the task records (each finished task records its usage). Days
