@@ -15,6 +15,7 @@ import { createLogger, parseLogLevel } from '../shared/log.ts'
 import { adminRequest, AdminError, resolveAdminTarget } from './admin-client.ts'
 import { defaultLimits, type SyncServerLimits } from './limits.ts'
 import { startSyncServer } from './server.ts'
+import type { TokenView } from './http-api.ts'
 
 const exitUsage = 1
 const exitNotFound = 2
@@ -216,14 +217,7 @@ interface WorkspaceRow {
   connections: number
 }
 
-interface TokenRow {
-  tokenId: string
-  name: string
-  role: string
-  createdAt: string
-  revokedAt: string | null
-  connections: number
-}
+type TokenRow = TokenView
 
 async function workspaces(parsed: Parsed, env: NodeJS.ProcessEnv): Promise<number> {
   const answer = (await adminRequest(await adminTarget(parsed, env), 'GET', '/v1/admin/workspaces')) as { workspaces: WorkspaceRow[] }

@@ -1,4 +1,5 @@
 import { anthropicNotConfigured, ModelError } from './modelErrors.ts'
+import { isHttpUrl } from '../../../shared/urls.ts'
 
 /** Where the Anthropic key and base URL come from: Settings first, then the environment. */
 
@@ -44,11 +45,3 @@ function present(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value)
-    return protocol === 'http:' || protocol === 'https:'
-  } catch {
-    return false
-  }
-}

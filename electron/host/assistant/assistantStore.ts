@@ -6,13 +6,10 @@
  * overwritten: opening fails with an error naming the file and the problem, and the person decides.
  */
 
-import { chmod, mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Low } from 'lowdb'
 import { CommonsError, notFound } from '../../../shared/errors.ts'
 import { silentLogger, type Logger } from '../../../shared/log.ts'
-import { firstProblem } from '../device/deviceFile.ts'
-import { PrivateJSONFile, privateFileMode } from '../device/privateJsonFile.ts'
+import { ValidatedJsonFile } from '../device/validatedJsonFile.ts'
 import { assistantFileSchema, assistantSchemaVersion, type AssistantFile, type AssistantSession } from './assistantFile.ts'
 
 export const assistantFileName = 'assistant.json'
@@ -43,35 +40,33 @@ export interface OpenAssistantStoreOptions {
 export class AssistantStore {
   static async open(options: OpenAssistantStoreOptions): Promise<AssistantStore> {
     const log = (options.log ?? silentLogger).child('assistant')
-    await mkdir(options.directory, { recursive: true, mode: 0o700 })
     const file = path.join(options.directory, assistantFileName)
-    const adapter = new PrivateJSONFile<AssistantFile>(file)
-    let stored: unknown
-    try {
-      stored = await adapter.read()
-    } catch (error) {
-      const problem = error instanceof SyntaxError ? `is not valid JSON (${error.message})` : `could not be read (${(error as Error).message})`
-      throw new AssistantFileError(file, problem, { cause: error })
-    }
-    // No file yet: it is written with the first session.
-    if (stored === null) return new AssistantStore(file, new Low(adapter, { schemaVersion: assistantSchemaVersion, sessions: {} }), log)
-    const data = parseAssistantFile(file, stored)
-    // Tighten the mode of a file that was copied in or written by hand; it holds private conversations.
-    if (process.platform !== 'win32' && ((await stat(file)).mode & 0o077) !== 0) await chmod(file, privateFileMode)
-    return new AssistantStore(file, new Low(adapter, data), log)
+    const store = await ValidatedJsonFile.open<AssistantFile>({
+      file,
+      schema: assistantFileSchema,
+      schemaVersion: assistantSchemaVersion,
+      // No file yet: it is written with the first session.
+      fresh: () => ({ schemaVersion: assistantSchemaVersion, sessions: {} }),
+      createOnOpen: false,
+      quoteParseErrors: true,
+      unusable: (problem, { newerVersion, cause }) =>
+        new AssistantFileError(file, problem, { ...(cause !== undefined ? { cause } : {}), ...(newerVersion ? { hint: 'update Commons to open these conversations' } : {}) })
+    })
+    return new AssistantStore(store, log)
   }
 
-  #queue: Promise<unknown> = Promise.resolve()
-
   private constructor(
-    readonly file: string,
-    private readonly db: Low<AssistantFile>,
+    private readonly store: ValidatedJsonFile<AssistantFile>,
     private readonly log: Logger
   ) {}
 
+  get file(): string {
+    return this.store.file
+  }
+
   /** The sessions of one workspace (or all), most recently changed first. Copies. */
   list(workspaceId?: string): AssistantSession[] {
-    return Object.values(this.db.data.sessions)
+    return Object.values(this.store.data.sessions)
       .filter((session) => workspaceId === undefined || session.workspaceId === workspaceId)
       .sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id))
       .map((session) => structuredClone(session))
@@ -79,11 +74,11 @@ export class AssistantStore {
 
   /** A copy of one session; throws `not-found` when there is none. */
   get(sessionId: string): AssistantSession {
-    return structuredClone(this.#require(this.db.data, sessionId))
+    return structuredClone(this.#require(this.store.data, sessionId))
   }
 
   has(sessionId: string): boolean {
-    return this.db.data.sessions[sessionId] !== undefined
+    return this.store.data.sessions[sessionId] !== undefined
   }
 
   /** Adds a new session. */
@@ -114,46 +109,19 @@ export class AssistantStore {
   }
 
   /** Changes run in order; each validates the whole file before it is written. */
-  #change(change: (draft: AssistantFile) => void): Promise<AssistantFile> {
-    const run = this.#queue.then(async () => {
-      const draft = structuredClone(this.db.data)
-      change(draft)
-      const checked = assistantFileSchema.safeParse(draft)
-      if (!checked.success) {
-        throw new CommonsError('invalid-input', `refused to save ${this.file}: ${firstProblem(checked.error)}; nothing was changed`)
-      }
-      const previous = this.db.data
-      this.db.data = checked.data
-      try {
-        await this.db.write()
-      } catch (error) {
-        this.db.data = previous
-        this.log.error('could not write the assistant file', { file: this.file, error })
-        throw new CommonsError('storage', `could not write ${this.file} (${(error as Error).message}); nothing was changed`, 'check free disk space and permissions', {
-          cause: error
-        })
-      }
-      return checked.data
-    })
-    this.#queue = run.catch(() => {})
-    return run
+  async #change(change: (draft: AssistantFile) => void): Promise<AssistantFile> {
+    try {
+      return await this.store.update(change)
+    } catch (error) {
+      this.log.error('could not save the assistant file', { file: this.file, error })
+      throw error
+    }
   }
+
 
   #require(data: AssistantFile, sessionId: string): AssistantSession {
     const session = data.sessions[sessionId]
     if (session === undefined) throw notFound('assistant session', sessionId, 'it may have been deleted; start a new conversation')
     return session
   }
-}
-
-function parseAssistantFile(file: string, stored: unknown): AssistantFile {
-  const version = (stored as { schemaVersion?: unknown } | null)?.schemaVersion
-  if (typeof version === 'number' && version > assistantSchemaVersion) {
-    throw new AssistantFileError(file, `was written by a newer version of Commons (schemaVersion ${version}; this one reads ${assistantSchemaVersion})`, {
-      hint: 'update Commons to open these conversations'
-    })
-  }
-  const checked = assistantFileSchema.safeParse(stored)
-  if (!checked.success) throw new AssistantFileError(file, `is invalid at ${firstProblem(checked.error)}`, { cause: checked.error })
-  return checked.data
 }

@@ -1,14 +1,11 @@
-import { chmod, mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Low } from 'lowdb'
 import { z } from 'zod'
 import { CommonsError, isCommonsError } from '../../../shared/errors.ts'
 import { silentLogger, type Logger } from '../../../shared/log.ts'
 import { parseInput } from '../../../shared/operations/validate.ts'
 import { resolveAnthropicConfig, type ProviderConfig } from '../../agent/providers/index.ts'
 import { ModelError, localNotConfigured } from '../../agent/providers/modelErrors.ts'
-import { firstProblem } from '../device/deviceFile.ts'
-import { PrivateJSONFile, privateFileMode } from '../device/privateJsonFile.ts'
+import { ValidatedJsonFile } from '../device/validatedJsonFile.ts'
 import type { ModelSettings, SecretProtector } from './modelSettingsTypes.ts'
 import { noSecretProtection } from './secretProtection.ts'
 import {
@@ -83,49 +80,40 @@ export const localSettingsInput = z.object({
 export class ModelSettingsStore implements ModelSettings {
   static async open(options: OpenModelSettingsOptions): Promise<ModelSettingsStore> {
     const log = (options.log ?? silentLogger).child('settings')
-    await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
     const file = path.join(options.dataDir, settingsFileName)
-    const adapter = new PrivateJSONFile<SettingsFile>(file)
-    let stored: unknown
-    try {
-      stored = await adapter.read()
-    } catch (error) {
-      // Never the parser's message: it quotes the file.
-      throw new SettingsFileError(file, error instanceof SyntaxError ? 'is not valid JSON' : `could not be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`)
-    }
-    const protector = options.protector ?? noSecretProtection()
-    const store = new ModelSettingsStore(file, new Low(adapter, stored === null ? freshSettings() : parseSettingsFile(file, stored)), protector, options.env ?? process.env, log)
-    if (stored === null) {
-      await store.#write()
-      log.info('created the settings file', { file })
-    } else if (process.platform !== 'win32' && ((await stat(file)).mode & 0o077) !== 0) {
-      // Tighten a file that was copied in or written by hand; it may hold a key.
-      await chmod(file, privateFileMode)
-    }
-    await store.#sealPlainKey()
-    return store
+    const store = await ValidatedJsonFile.open<SettingsFile>({
+      file,
+      schema: settingsFileSchema,
+      schemaVersion: settingsSchemaVersion,
+      fresh: freshSettings,
+      createOnOpen: true,
+      // Never the parser's message: it quotes the file, and the file may hold a key.
+      quoteParseErrors: false,
+      unusable: (problem, { newerVersion }) => new SettingsFileError(file, problem, ...(newerVersion ? ['update Commons to use these settings'] : []))
+    })
+    if (store.created) log.info('created the settings file', { file })
+    const settings = new ModelSettingsStore(store, options.protector ?? noSecretProtection(), options.env ?? process.env, log)
+    await settings.#sealPlainKey()
+    return settings
   }
 
-  readonly #db: Low<SettingsFile>
+  readonly #store: ValidatedJsonFile<SettingsFile>
   readonly #protector: SecretProtector
   readonly #env: Record<string, string | undefined>
   readonly #log: Logger
-  #queue: Promise<unknown> = Promise.resolve()
   /** The saved key, unsealed on first use; undefined until then. */
   #unsealed: { key: string | undefined; problem: CommonsError | null } | undefined
   #warnedUnseal = false
 
-  private constructor(
-    readonly file: string,
-    db: Low<SettingsFile>,
-    protector: SecretProtector,
-    env: Record<string, string | undefined>,
-    log: Logger
-  ) {
-    this.#db = db
+  private constructor(store: ValidatedJsonFile<SettingsFile>, protector: SecretProtector, env: Record<string, string | undefined>, log: Logger) {
+    this.#store = store
     this.#protector = protector
     this.#env = env
     this.#log = log
+  }
+
+  get file(): string {
+    return this.#store.file
   }
 
   // --- ModelSettings -------------------------------------------------------------------------------
@@ -133,7 +121,7 @@ export class ModelSettingsStore implements ModelSettings {
   async anthropic(): Promise<ProviderConfig> {
     const saved = await this.#savedKey()
     try {
-      const { apiKey: key, baseURL } = resolveAnthropicConfig({ settingsKey: saved.key, settingsBaseUrl: this.#db.data.anthropic.baseURL, env: this.#env })
+      const { apiKey: key, baseURL } = resolveAnthropicConfig({ settingsKey: saved.key, settingsBaseUrl: this.#store.data.anthropic.baseURL, env: this.#env })
       return { kind: 'anthropic', apiKey: key, ...(baseURL === undefined ? {} : { baseURL }) }
     } catch (error) {
       // No key anywhere, but one is saved that this device cannot unseal: say that, not "add a key".
@@ -145,13 +133,13 @@ export class ModelSettingsStore implements ModelSettings {
   }
 
   async local(): Promise<ProviderConfig> {
-    const local = this.#db.data.local
+    const local = this.#store.data.local
     if (local === null) throw localNotConfigured('endpoint')
     return { kind: 'openai-compatible', baseURL: local.baseURL, model: local.model, ...(local.apiKey === undefined ? {} : { apiKey: local.apiKey }) }
   }
 
   defaultModel(): string {
-    return this.#db.data.defaultModel
+    return this.#store.data.defaultModel
   }
 
   /** Coworkers run on Claude: this device can run them when an Anthropic key resolves. */
@@ -168,7 +156,7 @@ export class ModelSettingsStore implements ModelSettings {
 
   /** Which provider the private assistant uses. */
   privateAssistantProvider(): AssistantProvider {
-    return this.#db.data.privateAssistant
+    return this.#store.data.privateAssistant
   }
 
   get protection(): SecretProtector['protection'] {
@@ -180,7 +168,7 @@ export class ModelSettingsStore implements ModelSettings {
   }
 
   async summary(): Promise<ModelSettingsSummary> {
-    const data = this.#db.data
+    const data = this.#store.data
     const saved = await this.#savedKey()
     let keySource: ModelSettingsSummary['anthropic']['keySource'] = null
     let keyHint: string | null = null
@@ -250,7 +238,7 @@ export class ModelSettingsStore implements ModelSettings {
 
   /** Resolves once every save so far is on disk. */
   async flush(): Promise<void> {
-    await this.#queue.catch(() => {})
+    await this.#store.flush()
   }
 
   // --- internals -----------------------------------------------------------------------------------
@@ -261,7 +249,7 @@ export class ModelSettingsStore implements ModelSettings {
 
   async #savedKey(): Promise<{ key: string | undefined; problem: CommonsError | null }> {
     if (this.#unsealed !== undefined) return this.#unsealed
-    const { encryptedKey, plainKey } = this.#db.data.anthropic
+    const { encryptedKey, plainKey } = this.#store.data.anthropic
     if (encryptedKey === undefined) {
       this.#unsealed = { key: plainKey, problem: null }
       return this.#unsealed
@@ -292,7 +280,7 @@ export class ModelSettingsStore implements ModelSettings {
 
   /** A key saved where there was no keychain is sealed once a keychain is at hand. */
   async #sealPlainKey(): Promise<void> {
-    const plainKey = this.#db.data.anthropic.plainKey
+    const plainKey = this.#store.data.anthropic.plainKey
     if (plainKey === undefined || this.#protector.protection !== 'keychain') return
     try {
       const sealed = await this.#protector.encrypt(plainKey)
@@ -306,46 +294,8 @@ export class ModelSettingsStore implements ModelSettings {
   }
 
   /** Changes the file: `change` edits a copy, which is validated, then written; on failure nothing changes. Runs in order. */
-  #update(what: string, change: (draft: SettingsFile) => void): Promise<void> {
-    const run = this.#queue.then(async () => {
-      const draft = structuredClone(this.#db.data)
-      change(draft)
-      const checked = settingsFileSchema.safeParse(draft)
-      if (!checked.success) throw new CommonsError('invalid-input', `refused to save ${this.file}: ${firstProblem(checked.error)}; nothing was changed`)
-      const previous = this.#db.data
-      this.#db.data = checked.data
-      try {
-        await this.#write()
-      } catch (error) {
-        this.#db.data = previous
-        throw error
-      }
-      this.#log.info('saved model settings', { changed: what })
-    })
-    this.#queue = run.catch(() => {})
-    return run
+  async #update(what: string, change: (draft: SettingsFile) => void): Promise<void> {
+    await this.#store.update(change)
+    this.#log.info('saved model settings', { changed: what })
   }
-
-  async #write(): Promise<void> {
-    try {
-      await this.#db.write()
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error'
-      throw new CommonsError('storage', `could not write ${this.file} (${reason}); nothing was changed`, 'check free disk space and permissions')
-    }
-  }
-}
-
-function parseSettingsFile(file: string, stored: unknown): SettingsFile {
-  const version = (stored as { schemaVersion?: unknown } | null)?.schemaVersion
-  if (typeof version === 'number' && version > settingsSchemaVersion) {
-    throw new SettingsFileError(
-      file,
-      `was written by a newer version of Commons (schemaVersion ${version}; this one reads ${settingsSchemaVersion})`,
-      'update Commons to use these settings'
-    )
-  }
-  const checked = settingsFileSchema.safeParse(stored)
-  if (!checked.success) throw new SettingsFileError(file, `is invalid at ${firstProblem(checked.error)}`)
-  return checked.data
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DEFAULT_MODEL } from '../../agent/providers/models.ts'
+import { isHttpUrl } from '../../../shared/urls.ts'
 
 /**
  * The shape of `<dataDir>/settings.json`: which models this device uses. Never synced; written 0600.
@@ -59,11 +60,3 @@ export function freshSettings(): SettingsFile {
   return settingsFileSchema.parse({ schemaVersion: settingsSchemaVersion })
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value)
-    return protocol === 'http:' || protocol === 'https:'
-  } catch {
-    return false
-  }
-}

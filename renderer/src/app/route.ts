@@ -9,6 +9,7 @@ export type Route =
   | { view: 'home' }
   | { view: 'channel'; channelId: string }
   | { view: 'deliverables'; deliverableId: string | null }
+  | { view: 'files'; fileId: string | null }
   | { view: 'memory' }
   | { view: 'coworkers'; coworkerId: string | null }
   | { view: 'workflows'; workflowId: string | null }
@@ -22,6 +23,8 @@ export function parseRoute(hash: string): Route {
       return id === undefined ? { view: 'home' } : { view: 'channel', channelId: id }
     case 'deliverables':
       return { view: 'deliverables', deliverableId: id ?? null }
+    case 'files':
+      return { view: 'files', fileId: id ?? null }
     case 'memory':
       return { view: 'memory' }
     case 'coworkers':
@@ -43,6 +46,8 @@ export function routeHash(route: Route): string {
       return `#/c/${encodeURIComponent(route.channelId)}`
     case 'deliverables':
       return route.deliverableId === null ? '#/deliverables' : `#/deliverables/${encodeURIComponent(route.deliverableId)}`
+    case 'files':
+      return route.fileId === null ? '#/files' : `#/files/${encodeURIComponent(route.fileId)}`
     case 'memory':
       return '#/memory'
     case 'coworkers':

@@ -1,5 +1,5 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
-import { Bot, Brain, Check, ChevronDown, Cloud, CloudOff, FileText, Hash, HardDrive, LoaderCircle, Plus, Search, Settings, ShieldAlert, UserPlus, Workflow } from 'lucide-react'
+import { Bot, Brain, Check, ChevronDown, Cloud, CloudOff, FileText, Hash, HardDrive, LoaderCircle, Paperclip, Plus, Search, Settings, ShieldAlert, UserPlus, Workflow } from 'lucide-react'
 import { memo, useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
 import type { RequestOutput } from '../../../shared/bridge/contract.ts'
 import { channelDocName } from '../../../shared/docNames.ts'
@@ -66,6 +66,7 @@ export function Sidebar({ workspaces, onSwitchWorkspace }: { workspaces: Request
       <div className="min-h-0 flex-1 overflow-y-auto px-2 pt-3 pb-4">
         <ul className="flex flex-col gap-px" aria-label="Sections">
           <SectionLink route={{ view: 'deliverables', deliverableId: null }} active={route.view === 'deliverables'} icon={<FileText className="size-4" />} label="Deliverables" />
+          <SectionLink route={{ view: 'files', fileId: null }} active={route.view === 'files'} icon={<Paperclip className="size-4" />} label="Files" />
           <SectionLink route={{ view: 'memory' }} active={route.view === 'memory'} icon={<Brain className="size-4" />} label="Memory" />
           <SectionLink route={{ view: 'coworkers', coworkerId: null }} active={route.view === 'coworkers'} icon={<Bot className="size-4" />} label="Coworkers" />
           <SectionLink route={{ view: 'workflows', workflowId: null }} active={route.view === 'workflows'} icon={<Workflow className="size-4" />} label="Workflows" />
@@ -125,6 +126,8 @@ function routeHref(route: Route): string {
   switch (route.view) {
     case 'deliverables':
       return '#/deliverables'
+    case 'files':
+      return '#/files'
     case 'memory':
       return '#/memory'
     case 'coworkers':

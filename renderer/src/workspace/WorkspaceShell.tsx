@@ -6,6 +6,8 @@ import { listChannels } from '../../../shared/operations/channels.ts'
 import { DocReplica, type ReconnectingBridge } from '../../bridge/index.ts'
 import { navigate, useRoute } from '../app/route.ts'
 import { ChannelScreen } from '../channel/ChannelScreen.tsx'
+import { DeliverablesScreen } from '../deliverables/DeliverablesScreen.tsx'
+import { FilesScreen } from '../files/FilesScreen.tsx'
 import { Button, EmptyState, ProblemNotice, Spinner } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem, type Problem } from '../data/problems.ts'
@@ -188,7 +190,9 @@ function RouteView() {
     case 'channel':
       return <ChannelScreen key={route.channelId} channelId={route.channelId} />
     case 'deliverables':
-      return <SectionPlaceholder section="deliverables" />
+      return <DeliverablesScreen deliverableId={route.deliverableId} />
+    case 'files':
+      return <FilesScreen fileId={route.fileId} />
     case 'memory':
       return <SectionPlaceholder section="memory" />
     case 'coworkers':
