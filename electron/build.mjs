@@ -12,13 +12,7 @@ const only = process.argv.slice(2)
 const wants = (part) => only.length === 0 || only.includes(`--${part}`)
 
 if (wants('main')) {
-  await build({
-    entryPoints: {
-      main: path.join(root, 'electron/main.ts'),
-      preload: path.join(root, 'electron/preload.ts'),
-      // The agent process, started by main as an Electron utility process.
-      agent: path.join(root, 'electron/agent/agentProcess.ts')
-    },
+  const common = {
     outdir: path.join(root, 'dist/electron'),
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -26,13 +20,24 @@ if (wants('main')) {
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
+    logLevel: 'warning'
+  }
+  await build({
+    ...common,
+    entryPoints: {
+      main: path.join(root, 'electron/main.ts'),
+      // The agent process, started by main as an Electron utility process.
+      agent: path.join(root, 'electron/agent/agentProcess.ts')
+    },
     // Electron is provided at run time; classic-level loads its native prebuild from node_modules.
     external: ['electron', 'classic-level'],
     // CommonJS has no import.meta; modules that locate files with import.meta.url get the bundle's own URL.
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__importMetaUrl' },
-    logLevel: 'warning'
+    define: { 'import.meta.url': '__importMetaUrl' }
   })
+  // The preload runs sandboxed: its `require` knows `electron` and little else, so it gets no banner and
+  // must bundle everything it uses.
+  await build({ ...common, entryPoints: { preload: path.join(root, 'electron/preload.ts') }, external: ['electron'] })
   console.log('built dist/electron/main.cjs, preload.cjs and agent.cjs')
 }
 

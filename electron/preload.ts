@@ -8,6 +8,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron'
 import { bridgeError, bridgeEvents, bridgeRequests, type Bridge, type EventName, type RequestName } from '../shared/bridge/contract.ts'
+import { appEvent, appEventChannel, openAssistantChannel, type AppEvent } from './shell/appEvents.ts'
 
 // Literal copies of electron/host/bridge/ipcConnections.ts's names: the sandboxed preload bundles only what it needs.
 const requestChannel = 'commons:request'
@@ -41,5 +42,47 @@ function on(name: EventName, listener: (payload: unknown) => void): () => void {
   return () => void set.delete(listener)
 }
 
-const commons = { runtime: 'electron' as const, request: request as Bridge['request'], on: on as Bridge['on'] }
+/**
+ * App events from the desktop shell (electron/shell/appEvents.ts): menu commands, a `commons://join/…`
+ * link, a clicked notification. Outside the bridge, which is the same for the web host. Events that
+ * arrive before anyone listens (a link that launched the app) wait here for the first listener.
+ */
+const menuListeners = new Set<(event: AppEvent) => void>()
+const waitingAppEvents: AppEvent[] = []
+
+ipcRenderer.on(appEventChannel, (_event, payload: unknown) => {
+  const parsed = appEvent.safeParse(payload)
+  if (!parsed.success) return
+  if (menuListeners.size === 0) {
+    if (waitingAppEvents.length < 20) waitingAppEvents.push(parsed.data)
+    return
+  }
+  deliver(parsed.data)
+})
+
+function deliver(event: AppEvent): void {
+  for (const listener of [...menuListeners]) {
+    try {
+      listener(event)
+    } catch (error) {
+      console.error('an app event listener failed', error)
+    }
+  }
+}
+
+function onMenu(listener: (event: AppEvent) => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError('onMenu takes a function')
+  menuListeners.add(listener)
+  // Delivered after this call returns, so the caller has its unsubscribe first.
+  if (waitingAppEvents.length > 0) queueMicrotask(() => waitingAppEvents.splice(0).forEach(deliver))
+  return () => void menuListeners.delete(listener)
+}
+
+/** Opens (or brings forward) the private assistant's window, with the channel it is opened from. */
+function openAssistant(options?: { channelId?: string | null }): void {
+  const channelId = options?.channelId
+  ipcRenderer.send(openAssistantChannel, { channelId: typeof channelId === 'string' ? channelId : null })
+}
+
+const commons = { runtime: 'electron' as const, request: request as Bridge['request'], on: on as Bridge['on'], onMenu, openAssistant }
 contextBridge.exposeInMainWorld('commons', Object.freeze(commons))

@@ -64,6 +64,7 @@ export class Host {
   #tools: ToolRegistry | null = null
   #assistant: Promise<AssistantService> | null = null
   readonly #runtimes = new Map<string, Promise<CoworkerRuntime>>()
+  readonly #openedListeners = new Set<(session: WorkspaceSession) => void>()
 
   private constructor(
     readonly dataDir: string,
@@ -224,6 +225,20 @@ export class Host {
     return this.#opened.get(workspaceId)
   }
 
+  /** The sessions open right now (see `onSessionOpened` for the ones that open later). */
+  openedSessions(): WorkspaceSession[] {
+    return [...this.#opened.values()]
+  }
+
+  /**
+   * Calls `listener` with each session that finishes opening from now on (the notification feed watches
+   * them this way); returns an unsubscribe. A listener that throws is logged and does not stop the others.
+   */
+  onSessionOpened(listener: (session: WorkspaceSession) => void): () => void {
+    this.#openedListeners.add(listener)
+    return () => void this.#openedListeners.delete(listener)
+  }
+
   /** Opens a workspace on this device (shared between callers until the host closes). */
   openWorkspace(workspaceId: string): Promise<WorkspaceSession> {
     const entry = this.device.workspace(workspaceId)
@@ -239,6 +254,7 @@ export class Host {
     const sessions = await Promise.allSettled(this.#sessions.values())
     this.#sessions.clear()
     this.#opened.clear()
+    this.#openedListeners.clear()
     const closing = sessions.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : []))
     const results = await Promise.allSettled(closing)
     if (this.#assistant !== null) await (await this.#assistant.catch(() => null))?.close()
@@ -271,6 +287,13 @@ export class Host {
       session.then(
         (opened) => {
           this.#opened.set(workspaceId, opened)
+          for (const listener of [...this.#openedListeners]) {
+            try {
+              listener(opened)
+            } catch (error) {
+              this.log.error('a session-opened listener failed', { workspaceId, error })
+            }
+          }
           if (this.options.runCoworkers === true) {
             this.startCoworkers(opened).catch((error: unknown) => this.log.error('coworkers could not start', { workspaceId, error }))
           }

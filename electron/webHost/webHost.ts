@@ -10,6 +10,7 @@ import { createHostServices } from '../host/bridge/hostServiceHandlers.ts'
 import { BridgeHost, type BridgeServer } from '../host/bridge/bridgeServer.ts'
 import type { HostServices } from '../host/bridge/hostServices.ts'
 import { Host } from '../host/host.ts'
+import { NotificationFeed } from '../host/notifications/index.ts'
 import { AccessGuard, newAccessToken } from './accessGuard.ts'
 import { answer, commonHeaders, contentSecurityPolicy, serveStatic } from './staticFiles.ts'
 
@@ -54,7 +55,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = (options.log ?? createLogger({ scope: 'web-host' })).child('web')
   const rendererDir = options.rendererDir ?? defaultRendererDir
   const host = await Host.open({ dataDir: options.dataDir, source: 'ui', log, backgroundSync: true, runCoworkers: true })
-  const bridge = new BridgeHost({ host, runtime: 'web', log, services: options.services ?? createHostServices(host) })
+  const defaultServices = options.services === undefined ? createHostServices(host) : null
+  const bridge = new BridgeHost({ host, runtime: 'web', log, services: options.services ?? defaultServices! })
+  // Mentions, finished tasks and review requests reach the browser tab as `notification` events.
+  const notifications = defaultServices === null ? null : NotificationFeed.start({ sessions: host, emit: defaultServices.emit, log })
   const token = newAccessToken()
   const guard = new AccessGuard(token)
   let csp = ''
@@ -107,6 +111,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       resolve()
     })
   }).catch(async (error: unknown) => {
+    notifications?.close()
     bridge.close()
     await host.close()
     throw error
@@ -133,6 +138,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         sockets.close()
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))
+        notifications?.close()
         bridge.close()
         await host.close()
       })())

@@ -13,7 +13,12 @@ export type Route =
   | { view: 'memory' }
   | { view: 'coworkers'; coworkerId: string | null }
   | { view: 'workflows'; workflowId: string | null }
-  | { view: 'settings' }
+  | { view: 'settings'; section?: SettingsSection }
+  /** The private assistant full-window (Electron opens it in its own window): a session, or a new one with a channel's context. */
+  | { view: 'assistant'; sessionId: string | null; channelId?: string | null }
+
+export const settingsSections = ['profile', 'models', 'sync', 'appearance'] as const
+export type SettingsSection = (typeof settingsSections)[number]
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
@@ -32,7 +37,10 @@ export function parseRoute(hash: string): Route {
     case 'workflows':
       return { view: 'workflows', workflowId: id ?? null }
     case 'settings':
-      return { view: 'settings' }
+      return settingsSections.includes(id as SettingsSection) ? { view: 'settings', section: id as SettingsSection } : { view: 'settings' }
+    case 'assistant':
+      if (id === 'new') return { view: 'assistant', sessionId: null, channelId: parts[2] ?? null }
+      return { view: 'assistant', sessionId: id ?? null }
     default:
       return { view: 'home' }
   }
@@ -55,7 +63,10 @@ export function routeHash(route: Route): string {
     case 'workflows':
       return route.workflowId === null ? '#/workflows' : `#/workflows/${encodeURIComponent(route.workflowId)}`
     case 'settings':
-      return '#/settings'
+      return route.section === undefined ? '#/settings' : `#/settings/${route.section}`
+    case 'assistant':
+      if (route.sessionId !== null) return `#/assistant/${encodeURIComponent(route.sessionId)}`
+      return route.channelId == null ? '#/assistant' : `#/assistant/new/${encodeURIComponent(route.channelId)}`
   }
 }
 

@@ -12,9 +12,23 @@ import type { AssistantClient, SessionSummary } from './assistantClient.ts'
  * place, or delete it (after a confirmation). Used as the window's sidebar and in the panel's
  * "Conversations" popover.
  */
-export function SessionList({ client, sessions, activeId, onSelect, className }: { client: AssistantClient; sessions: SessionSummary[] | null; activeId: string | null; onSelect: (sessionId: string) => void; className?: string }) {
+export function SessionList({
+  client,
+  sessions,
+  activeId,
+  onSelect,
+  onRequestDelete,
+  className
+}: {
+  client: AssistantClient
+  sessions: SessionSummary[] | null
+  activeId: string | null
+  onSelect: (sessionId: string) => void
+  /** Opens the confirmation (DeleteSessionDialog), held by the view around the list so a popover closing does not take it away. */
+  onRequestDelete: (session: SessionSummary) => void
+  className?: string
+}) {
   const [renaming, setRenaming] = useState<string | null>(null)
-  const [deleting, setDeleting] = useState<SessionSummary | null>(null)
   const problem = client.listProblem()
 
   if (sessions === null) {
@@ -31,8 +45,7 @@ export function SessionList({ client, sessions, activeId, onSelect, className }:
   }
 
   return (
-    <>
-      <ul aria-label="Conversations" className={cx('flex flex-col gap-px p-1', className)}>
+    <ul aria-label="Conversations" className={cx('flex flex-col gap-px p-1', className)}>
         {sessions.map((session) => (
           <li key={session.id} className="group relative">
             {renaming === session.id ? (
@@ -78,7 +91,7 @@ export function SessionList({ client, sessions, activeId, onSelect, className }:
                         <Pencil aria-hidden className="size-4 text-fg-subtle" />
                         Rename
                       </DropdownMenu.Item>
-                      <DropdownMenu.Item className={cx(menuItemClass, 'text-danger')} onSelect={() => setDeleting(session)}>
+                      <DropdownMenu.Item className={cx(menuItemClass, 'text-danger')} onSelect={() => onRequestDelete(session)}>
                         <Trash2 aria-hidden className="size-4" />
                         Delete
                       </DropdownMenu.Item>
@@ -89,9 +102,7 @@ export function SessionList({ client, sessions, activeId, onSelect, className }:
             )}
           </li>
         ))}
-      </ul>
-      <DeleteSessionDialog client={client} session={deleting} onClose={() => setDeleting(null)} />
-    </>
+    </ul>
   )
 }
 
@@ -124,6 +135,7 @@ function RenameRow({ client, session, onDone }: { client: AssistantClient; sessi
       <input
         ref={input}
         aria-label="Conversation title"
+        data-own-escape
         value={title}
         maxLength={120}
         disabled={busy}
@@ -145,7 +157,7 @@ function RenameRow({ client, session, onDone }: { client: AssistantClient; sessi
   )
 }
 
-function DeleteSessionDialog({ client, session, onClose }: { client: AssistantClient; session: SessionSummary | null; onClose: () => void }) {
+export function DeleteSessionDialog({ client, session, onClose, onDeleted }: { client: AssistantClient; session: SessionSummary | null; onClose: () => void; onDeleted?: (session: SessionSummary) => void }) {
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<Problem | null>(null)
   useEffect(() => {
@@ -157,7 +169,10 @@ function DeleteSessionDialog({ client, session, onClose }: { client: AssistantCl
     setBusy(true)
     client
       .remove(session.id)
-      .then(onClose)
+      .then(() => {
+        onDeleted?.(session)
+        onClose()
+      })
       .catch((error: unknown) => setProblem(toProblem(error, 'try again')))
       .finally(() => setBusy(false))
   }

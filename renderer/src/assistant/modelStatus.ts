@@ -24,7 +24,7 @@ export function assistantModelStatus(models: ModelSettings | null): AssistantMod
       ready,
       provider: 'local',
       label: models.local.model !== null ? `${models.local.model} on a local endpoint` : 'a local endpoint',
-      missing: ready ? null : 'Your assistant is set to use a local endpoint, and none is set up on this device.'
+      missing: ready ? null : 'It is set to use a local endpoint, and none is set up on this device. Set one up, or switch it to Anthropic.'
     }
   }
   const ready = models.anthropic.configured
@@ -33,6 +33,6 @@ export function assistantModelStatus(models: ModelSettings | null): AssistantMod
     ready,
     provider: 'anthropic',
     label: `Claude (${models.defaultModel})`,
-    missing: ready ? null : 'Your assistant runs on Claude, and this device has no Anthropic API key yet.'
+    missing: ready ? null : 'It runs on Claude, and this device has no Anthropic API key yet. Add one, or set up a local endpoint for it.'
   }
 }

@@ -186,8 +186,8 @@ function TrailStepRow({ step }: { step: TrailStep }) {
             <span className="size-1 rounded-full bg-fg-subtle" />
           </span>
           <span className="flex-1">
-            Model turn {step.turn} · {formatTokens(step.inputTokens)} in · {formatTokens(step.outputTokens)} out
-            {step.cacheReadTokens > 0 && ` · ${formatTokens(step.cacheReadTokens)} cached`}
+            Model turn {step.turn} · {formatTokens(step.promptTokens)} in · {formatTokens(step.outputTokens)} out
+            {step.cacheReadTokens > 0 && ` · ${formatTokens(step.cacheReadTokens)} from cache`}
           </span>
           <span className="w-14 text-right tabular-nums">{formatDuration(step.durationMs)}</span>
         </li>

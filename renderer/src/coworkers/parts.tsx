@@ -1,7 +1,8 @@
 import * as CheckboxPrimitive from '@radix-ui/react-checkbox'
+import * as Popover from '@radix-ui/react-popover'
 import * as Select from '@radix-ui/react-select'
-import { Check, ChevronDown, ChevronRight, Minus } from 'lucide-react'
-import { forwardRef, useId, type ReactNode, type TextareaHTMLAttributes } from 'react'
+import { Check, ChevronDown, ChevronRight, Minus, Search } from 'lucide-react'
+import { forwardRef, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode, type TextareaHTMLAttributes } from 'react'
 import { AppDialog, Button, cx } from '../components/ui.tsx'
 
 /**
@@ -56,15 +57,16 @@ export interface TextAreaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaE
   hint?: ReactNode
   error?: string | null | undefined
   optional?: boolean
+  hideLabel?: boolean
 }
 
-export const TextAreaField = forwardRef<HTMLTextAreaElement, TextAreaFieldProps>(function TextAreaField({ label, hint, error, optional = false, className, id, rows = 3, ...rest }, ref) {
+export const TextAreaField = forwardRef<HTMLTextAreaElement, TextAreaFieldProps>(function TextAreaField({ label, hint, error, optional = false, hideLabel = false, className, id, rows = 3, ...rest }, ref) {
   const generated = useId()
   const inputId = id ?? generated
   const hasError = error != null && error !== ''
   return (
     <div className={cx('flex flex-col gap-1.5', className)}>
-      <label htmlFor={inputId} className="text-sm font-medium text-fg">
+      <label htmlFor={inputId} className={cx('text-sm font-medium text-fg', hideLabel && 'sr-only')}>
         {label}
         {optional && <span className="ml-1 font-normal text-fg-subtle">(optional)</span>}
       </label>
@@ -182,6 +184,151 @@ export function SelectField({
           </Select.Content>
         </Select.Portal>
       </Select.Root>
+      {hint !== undefined && (
+        <p id={`${id}-hint`} className="text-xs text-fg-subtle">
+          {hint}
+        </p>
+      )}
+      {hasError && (
+        <p id={`${id}-error`} className="text-xs text-danger">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+/**
+ * A labelled choice among many (time zones): a button that opens a popover with a search box (a
+ * combobox) over a listbox of the matching options; arrows move, Enter picks, Esc closes.
+ */
+export function SearchSelectField({
+  label,
+  value,
+  onChange,
+  options,
+  hint,
+  error,
+  searchLabel,
+  className
+}: {
+  label: string
+  value: string
+  onChange: (value: string) => void
+  options: readonly SelectOption[]
+  hint?: ReactNode
+  error?: string | null | undefined
+  searchLabel: string
+  className?: string
+}) {
+  const id = useId()
+  const [open, setOpen] = useState(false)
+  const [query, setQuery] = useState('')
+  const [active, setActive] = useState(0)
+  const list = useRef<HTMLUListElement>(null)
+  const hasError = error != null && error !== ''
+  const selected = options.find((option) => option.value === value)
+  const matches = useMemo(() => {
+    const words = query.toLowerCase().replace(/[_/]/g, ' ').split(/\s+/).filter(Boolean)
+    if (words.length === 0) return options
+    return options.filter((option) => {
+      const text = `${option.label} ${option.value} ${option.description ?? ''}`.toLowerCase().replace(/[_/]/g, ' ')
+      return words.every((word) => text.includes(word))
+    })
+  }, [options, query])
+
+  useEffect(() => {
+    if (!open) return
+    setQuery('')
+    const index = options.findIndex((option) => option.value === value)
+    setActive(Math.max(0, index))
+  }, [open, options, value])
+  useEffect(() => {
+    list.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' })
+  }, [active, open, matches])
+
+  const pick = (option: SelectOption | undefined) => {
+    if (option === undefined || option.disabled === true) return
+    onChange(option.value)
+    setOpen(false)
+  }
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault()
+      setActive((index) => Math.min(matches.length - 1, index + 1))
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault()
+      setActive((index) => Math.max(0, index - 1))
+    } else if (event.key === 'Enter') {
+      event.preventDefault()
+      pick(matches[active])
+    }
+  }
+
+  return (
+    <div className={cx('flex flex-col gap-1.5', className)}>
+      <label id={`${id}-label`} htmlFor={`${id}-trigger`} className="text-sm font-medium text-fg">
+        {label}
+      </label>
+      <Popover.Root open={open} onOpenChange={setOpen}>
+        <Popover.Trigger asChild>
+          <button
+            id={`${id}-trigger`}
+            type="button"
+            aria-haspopup="listbox"
+            aria-labelledby={`${id}-label ${id}-trigger`}
+            aria-invalid={hasError || undefined}
+            aria-describedby={[hint !== undefined ? `${id}-hint` : '', hasError ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined}
+            className="inline-flex h-9 w-full min-w-0 items-center justify-between gap-2 rounded-md border border-border-strong bg-bg px-2.5 text-left text-base text-fg shadow-sm focus:border-accent focus:outline-none aria-invalid:border-danger data-[state=open]:border-accent"
+          >
+            <span className="truncate">{selected?.label ?? value}</span>
+            <ChevronDown aria-hidden className="size-3.5 shrink-0 text-fg-subtle" />
+          </button>
+        </Popover.Trigger>
+        <Popover.Portal>
+          <Popover.Content align="start" sideOffset={4} className="z-50 flex w-[var(--radix-popover-trigger-width)] min-w-64 flex-col overflow-hidden rounded-lg border border-border bg-bg-overlay shadow-md focus:outline-none">
+            <div className="flex items-center gap-2 border-b border-border px-2.5">
+              <Search aria-hidden className="size-3.5 shrink-0 text-fg-subtle" />
+              <input
+                autoFocus
+                role="combobox"
+                aria-label={searchLabel}
+                aria-expanded="true"
+                aria-controls={`${id}-list`}
+                aria-activedescendant={matches[active] === undefined ? undefined : `${id}-option-${active}`}
+                value={query}
+                onChange={(event) => {
+                  setQuery(event.target.value)
+                  setActive(0)
+                }}
+                onKeyDown={onKeyDown}
+                placeholder="Search…"
+                className="h-9 min-w-0 flex-1 bg-transparent text-sm text-fg placeholder:text-fg-subtle focus:outline-none"
+              />
+            </div>
+            <ul ref={list} id={`${id}-list`} role="listbox" aria-label={label} className="max-h-64 overflow-y-auto p-1">
+              {matches.length === 0 && <li className="px-2 py-3 text-center text-xs text-fg-subtle">Nothing matches “{query}”.</li>}
+              {matches.map((option, index) => (
+                <li
+                  key={option.value}
+                  id={`${id}-option-${index}`}
+                  data-index={index}
+                  role="option"
+                  aria-selected={option.value === value}
+                  aria-disabled={option.disabled === true || undefined}
+                  onMouseMove={() => setActive(index)}
+                  onClick={() => pick(option)}
+                  className={cx('relative flex h-8 cursor-default items-center gap-2 rounded-md pr-8 pl-2 text-sm text-fg select-none', index === active && 'bg-bg-muted')}
+                >
+                  <span className="min-w-0 flex-1 truncate">{option.label}</span>
+                  {option.description !== undefined && <span className="shrink-0 text-xs text-fg-subtle tabular-nums">{option.description}</span>}
+                  {option.value === value && <Check aria-hidden className="absolute right-2 size-3.5 text-accent" />}
+                </li>
+              ))}
+            </ul>
+          </Popover.Content>
+        </Popover.Portal>
+      </Popover.Root>
       {hint !== undefined && (
         <p id={`${id}-hint`} className="text-xs text-fg-subtle">
           {hint}

@@ -73,6 +73,7 @@ export function CreateDocumentDialog({ open, onOpenChange, channelId = null }: {
             <span className="text-sm font-medium">Type</span>
             <CompactSelect
               label="Type"
+              className="h-9"
               value={kind}
               onChange={(value) => setKind(value === 'report' ? 'report' : 'document')}
               options={[
@@ -83,7 +84,7 @@ export function CreateDocumentDialog({ open, onOpenChange, channelId = null }: {
           </div>
           <div className="flex flex-col gap-1.5">
             <span className="text-sm font-medium">Channel</span>
-            <CompactSelect label="Channel" value={channel} onChange={setChannel} options={channels} />
+            <CompactSelect label="Channel" value={channel} onChange={setChannel} options={channels} className="h-9" />
           </div>
         </div>
         {problem !== null && <ProblemNotice problem={problem} compact />}

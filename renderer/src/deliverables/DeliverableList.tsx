@@ -34,7 +34,7 @@ export function DeliverableList() {
       <header className="flex h-12 shrink-0 items-center gap-3 border-b border-border px-6">
         <h1 className="text-base font-semibold">Deliverables</h1>
         {all.length > 0 && <span className="text-sm text-fg-subtle tabular-nums">{all.length}</span>}
-        <div className="ml-auto flex items-center gap-2">
+        <div className={cx('ml-auto flex items-center gap-2', all.length === 0 && 'hidden')}>
           <Button size="sm" onClick={() => setCreating('tracker')}>
             <Table2 aria-hidden className="size-3.5" />
             New tracker
@@ -93,8 +93,8 @@ export function DeliverableList() {
                 <Search aria-hidden className="pointer-events-none absolute left-2 size-3.5 text-fg-subtle" />
                 <input
                   type="search"
-                  aria-label="Filter by title"
-                  placeholder="Filter by title"
+                  aria-label="Filter deliverables"
+                  placeholder="Filter deliverables"
                   value={filter.query}
                   onChange={(event) => set({ query: event.target.value })}
                   className="h-7 w-48 rounded-md border border-border-strong bg-bg pr-2 pl-7 text-xs shadow-sm placeholder:text-fg-subtle focus:border-accent focus:outline-none"

@@ -4,7 +4,8 @@ import * as Y from 'yjs'
 import { deliverableDocName } from '../../../shared/docNames.ts'
 import { newId } from '../../../shared/ids.ts'
 import type { Deliverable } from '../../../shared/model/types.ts'
-import type { DeliverableDocs } from '../../../shared/operations/deliverables.ts'
+import { rootCollections } from '../../../shared/model/rootDoc.ts'
+import { renameDeliverable, type DeliverableDocs } from '../../../shared/operations/deliverables.ts'
 import type { OperationContext } from '../../../shared/operations/context.ts'
 import type { ReplicaPool, ReplicaState } from '../data/replicaPool.ts'
 import { cursorColor } from './model.ts'
@@ -105,4 +106,44 @@ export function collaborators(awareness: Awareness | null): Collaborator[] {
     })
   }
   return out.sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId)
+}
+
+const touchEveryMs = 60_000
+
+/**
+ * Keeps the index's "updated" time current while this window edits the deliverable's content (typing
+ * in the editor, changing tracker cells), at most once a minute. It uses renameDeliverable with the
+ * title as it is, which changes nothing but `updatedAt`. Only this window's own transactions count
+ * (`transaction.local`); changes the Host relays are applied as updates, which are not local.
+ */
+export function useTouchWhileEditing(root: Y.Doc, doc: Y.Doc, deliverableId: string, context: OperationContext): void {
+  useEffect(() => {
+    let last = 0
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const touch = () => {
+      timer = null
+      last = Date.now()
+      const title = rootCollections(root).deliverables.get(deliverableId)?.get('title')
+      if (typeof title !== 'string') return
+      try {
+        renameDeliverable(root, { deliverableId, title }, context)
+      } catch {
+        // A deliverable removed meanwhile has nothing to touch.
+      }
+    }
+    const onTransaction = (transaction: Y.Transaction) => {
+      if (!transaction.local || transaction.changed.size === 0 || timer !== null) return
+      const wait = last + touchEveryMs - Date.now()
+      if (wait <= 0) touch()
+      else timer = setTimeout(touch, wait)
+    }
+    doc.on('afterTransaction', onTransaction)
+    return () => {
+      doc.off('afterTransaction', onTransaction)
+      if (timer !== null) {
+        clearTimeout(timer)
+        touch()
+      }
+    }
+  }, [root, doc, deliverableId, context])
 }

@@ -117,8 +117,6 @@ export function taskStatusLine(
   switch (latest.type) {
     case 'claimed':
       return { text: latest.attempt > 1 ? 'picking up where another device left off…' : 'starting…', tone: 'working' }
-    case 'context':
-      return { text: 'reading the channel…', tone: 'working' }
     case 'tool-call':
       return { text: `${describeToolCall(latest.tool, latest.input, options.names)}…`, tone: 'working' }
     case 'tool-refused':
@@ -131,6 +129,8 @@ export function taskStatusLine(
       return { text: 'another device took this over…', tone: 'waiting' }
     case 'finished':
       return latest.status === 'succeeded' ? { text: 'publishing…', tone: 'working' } : { text: latest.reason ?? latest.status, tone: latest.status === 'failed' ? 'failed' : 'stopped' }
+    // The context is read before its entry is written: from then on, as after a turn or a tool, the model is at work.
+    case 'context':
     case 'turn':
     case 'tool-result':
       return { text: options.writing === true ? 'writing a reply…' : 'thinking…', tone: 'working' }
@@ -140,7 +140,8 @@ export function taskStatusLine(
 export type TrailStep =
   | { kind: 'tool'; callId: string; tool: string; description: string; input: unknown; at: number; result: { ok: boolean; summary: string; durationMs: number } | null }
   | { kind: 'refused'; callId: string; tool: string; description: string; input: unknown; at: number; reason: string }
-  | { kind: 'turn'; at: number; turn: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; durationMs: number }
+  /** `promptTokens` is the whole prompt: uncached input, plus what was read from and written to the cache. */
+  | { kind: 'turn'; at: number; turn: number; promptTokens: number; outputTokens: number; cacheReadTokens: number; durationMs: number }
   | { kind: 'note'; at: number; tone: 'info' | 'warning' | 'failed' | 'done'; text: string }
 
 /** One run's trail as steps: each tool call joined with its result (or refusal), turns and notes between. */
@@ -157,7 +158,15 @@ export function trailSteps(trail: readonly TrailEntry[], runId: string | null, n
         steps.push({ kind: 'note', at: entry.at, tone: 'info', text: `Read context: ${entry.summary}` })
         break
       case 'turn':
-        steps.push({ kind: 'turn', at: entry.at, turn: entry.turn, inputTokens: entry.inputTokens, outputTokens: entry.outputTokens, cacheReadTokens: entry.cacheReadTokens, durationMs: entry.durationMs })
+        steps.push({
+          kind: 'turn',
+          at: entry.at,
+          turn: entry.turn,
+          promptTokens: entry.inputTokens + entry.cacheReadTokens + entry.cacheWriteTokens,
+          outputTokens: entry.outputTokens,
+          cacheReadTokens: entry.cacheReadTokens,
+          durationMs: entry.durationMs
+        })
         break
       case 'tool-call': {
         const step = { kind: 'tool' as const, callId: entry.callId, tool: entry.tool, description: describeToolCall(entry.tool, entry.input, names), input: entry.input, at: entry.at, result: null }

@@ -380,19 +380,17 @@ function MemoryEditor({ item, onDone }: { item: MemoryItem; onDone: () => void }
   }
 
   return (
-    <form aria-label="Edit memory" onSubmit={save} className="flex flex-col gap-3">
-      <TextAreaField label="Text" value={text} onChange={(event) => setText(event.target.value)} autoFocus rows={3} onKeyDown={(event) => submitOnModEnter(event, save, onDone)} onFocus={(event) => event.currentTarget.setSelectionRange(event.currentTarget.value.length, event.currentTarget.value.length)} />
-      <div className="flex flex-wrap items-end gap-3">
-        <SelectField label="Kind" value={kind} onChange={(value) => setKind(value as MemoryKind)} options={kindOptions} className="w-48" />
-        <p className="mb-2 flex-1 text-xs text-fg-subtle">Enter with ⌘/Ctrl saves · Esc cancels</p>
-        <div className="flex gap-2">
-          <Button size="sm" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button size="sm" type="submit" variant="primary" disabled={text.trim() === ''}>
-            Save
-          </Button>
-        </div>
+    <form aria-label="Edit memory" onSubmit={save} className="flex flex-col gap-2">
+      <TextAreaField label="Text" hideLabel value={text} onChange={(event) => setText(event.target.value)} autoFocus rows={2} onKeyDown={(event) => submitOnModEnter(event, save, onDone)} onFocus={(event) => event.currentTarget.setSelectionRange(event.currentTarget.value.length, event.currentTarget.value.length)} />
+      <div className="flex flex-wrap items-center gap-2">
+        <SelectField label="Kind" hideLabel value={kind} onChange={(value) => setKind(value as MemoryKind)} options={kindOptions} className="w-40" triggerClassName="h-7! text-sm!" />
+        <p className="flex-1 text-xs text-fg-subtle">⌘/Ctrl+Enter to save · Esc to cancel</p>
+        <Button size="sm" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button size="sm" type="submit" variant="primary" disabled={text.trim() === ''}>
+          Save
+        </Button>
       </div>
       {problem !== null && <ProblemNotice problem={problem} compact />}
     </form>

@@ -1,17 +1,20 @@
 import * as Tabs from '@radix-ui/react-tabs'
-import { CircleCheck, CircleX, KeyRound, Server, ShieldAlert } from 'lucide-react'
-import { useState, type FormEvent } from 'react'
+import { ChevronRight, CircleCheck, CircleDashed, CircleX, KeyRound, Server, ShieldAlert, ShieldCheck } from 'lucide-react'
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import type { Bridge, RequestOutput } from '../../../shared/bridge/contract.ts'
 import { Button, cx, ProblemNotice, TextField } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
+import { keyStatus, keyStorage, rememberSavedKey, type ModelSettings } from './models.ts'
 
-export type ModelSettings = RequestOutput<'settings.get'>
+export type { ModelSettings } from './models.ts'
+export { modelSummary } from './models.ts'
+
 type TestResult = RequestOutput<'settings.testModel'>
 
 /**
- * Setting up a model: an Anthropic API key (what coworkers run on), or an OpenAI-compatible local
- * endpoint (Ollama, LM Studio, llama.cpp server) for the private assistant. "Test connection" saves what
- * was typed, then asks the Host to make one small call and says what came back.
+ * Setting up a model (onboarding): an Anthropic API key (what coworkers run on), or an OpenAI-compatible
+ * local endpoint (Ollama, LM Studio, llama.cpp server) for the private assistant. Settings → Models shows
+ * the same two forms side by side, with the defaults.
  */
 export function ModelSetup({ bridge, models, onChange }: { bridge: Bridge; models: ModelSettings; onChange: (models: ModelSettings) => void }) {
   return (
@@ -41,18 +44,69 @@ export function ModelSetup({ bridge, models, onChange }: { bridge: Bridge; model
 const tabClass =
   'flex h-8 flex-1 items-center justify-center gap-1.5 rounded-md text-sm font-medium text-fg-muted hover:text-fg data-[state=active]:bg-bg data-[state=active]:text-fg data-[state=active]:shadow-sm'
 
-function AnthropicForm({ bridge, models, onChange }: { bridge: Bridge; models: ModelSettings; onChange: (models: ModelSettings) => void }) {
+/** A line saying what is set up: a check and the state, or a dashed circle and what is missing. */
+export function StatusLine({ ok, children, label }: { ok: boolean; children: ReactNode; label?: string }) {
+  return (
+    <p role="status" aria-label={label} className={cx('flex items-center gap-1.5 text-sm font-medium', ok ? 'text-success' : 'text-fg-muted')}>
+      {ok ? <CircleCheck aria-hidden className="size-4 shrink-0" /> : <CircleDashed aria-hidden className="size-4 shrink-0 text-fg-subtle" />}
+      {children}
+    </p>
+  )
+}
+
+/** "Saved", for a moment after a save went through. */
+export function useSavedFlag(): [boolean, () => void, () => void] {
+  const [saved, setSaved] = useState(false)
+  useEffect(() => {
+    if (!saved) return
+    const timer = setTimeout(() => setSaved(false), 4000)
+    return () => clearTimeout(timer)
+  }, [saved])
+  return [saved, () => setSaved(true), () => setSaved(false)]
+}
+
+export function SavedNote({ shown, children = 'Saved' }: { shown: boolean; children?: ReactNode }) {
+  return (
+    <span role="status" className={cx('flex items-center gap-1 text-sm text-success transition-opacity', shown ? 'opacity-100' : 'opacity-0')}>
+      {shown && (
+        <>
+          <CircleCheck aria-hidden className="size-3.5" />
+          {children}
+        </>
+      )}
+    </span>
+  )
+}
+
+/**
+ * The Anthropic key and base URL. "Test connection" saves what was typed, then asks the Host to make
+ * one small call and says what came back.
+ */
+export function AnthropicForm({ bridge, models, onChange, showStorage = true }: { bridge: Bridge; models: ModelSettings; onChange: (models: ModelSettings) => void; showStorage?: boolean }) {
   const [apiKey, setApiKey] = useState('')
-  const [busy, setBusy] = useState<'save' | 'test' | null>(null)
+  const initialBase = models.anthropic.baseURL ?? ''
+  const [baseURL, setBaseURL] = useState(initialBase)
+  const [advanced, setAdvanced] = useState(initialBase !== '')
+  const [busy, setBusy] = useState<'save' | 'test' | 'remove' | null>(null)
   const [problem, setProblem] = useState<Problem | null>(null)
   const [result, setResult] = useState<TestResult | null>(null)
+  const [saved, markSaved, clearSaved] = useSavedFlag()
   const source = models.anthropic.keySource
+  const status = keyStatus(models)
+  const storage = keyStorage(models)
+  const baseChanged = baseURL.trim() !== initialBase
 
   const save = async (): Promise<boolean> => {
-    if (apiKey.trim() === '') return true
-    const next = await bridge.request('settings.setAnthropic', { apiKey: apiKey.trim() })
+    const key = apiKey.trim()
+    if (key === '' && !baseChanged) return false
+    const next = await bridge.request('settings.setAnthropic', {
+      ...(key === '' ? {} : { apiKey: key }),
+      ...(baseChanged ? { baseURL: baseURL.trim() === '' ? null : baseURL.trim() } : {})
+    })
+    if (key !== '') rememberSavedKey(key)
     onChange(next)
     setApiKey('')
+    setBaseURL(next.anthropic.baseURL ?? '')
     return true
   }
 
@@ -61,101 +115,186 @@ function AnthropicForm({ bridge, models, onChange }: { bridge: Bridge; models: M
     setBusy(kind)
     setProblem(null)
     setResult(null)
+    clearSaved()
     try {
-      await save()
+      const changed = await save()
+      if (changed) markSaved()
       if (kind === 'test') setResult(await bridge.request('settings.testModel', { provider: 'anthropic' }))
     } catch (error) {
-      setProblem(toProblem(error, 'check the key and try again'))
+      setProblem(toProblem(error, 'check the key and the base URL, then try again'))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const remove = async () => {
+    setBusy('remove')
+    setProblem(null)
+    setResult(null)
+    try {
+      onChange(await bridge.request('settings.setAnthropic', { apiKey: '' }))
+      rememberSavedKey(null)
+    } catch (error) {
+      setProblem(toProblem(error, 'try again'))
     } finally {
       setBusy(null)
     }
   }
 
   return (
-    <form onSubmit={run('save')} className="flex flex-col gap-3">
-      <p className="text-sm text-fg-muted">
-        Coworkers run on Claude through the Anthropic API. The key stays on this device, {models.keyProtection === 'keychain' ? 'encrypted by the system keychain' : 'in a private file'}, and never enters a shared doc, a log or the sync server.
-      </p>
-      {models.keyWarning !== null && (
-        <p className="flex items-start gap-2 rounded-md bg-warning-subtle px-2.5 py-2 text-xs text-fg">
-          <ShieldAlert aria-hidden className="mt-0.5 size-3.5 shrink-0 text-warning" />
-          {models.keyWarning}
-        </p>
+    <form onSubmit={run('save')} className="flex flex-col gap-3" aria-label="Anthropic">
+      <StatusLine ok={status.configured} label={`Anthropic key: ${status.label}`}>
+        {status.label}
+      </StatusLine>
+      {showStorage && (
+        <div role="note" aria-label={storage.label} className={cx('flex items-start gap-2 rounded-md border px-2.5 py-2 text-xs', storage.warning !== null ? 'border-warning/30 bg-warning-subtle' : 'border-border bg-bg')}>
+          {storage.secure && storage.warning === null ? <ShieldCheck aria-hidden className="mt-px size-3.5 shrink-0 text-success" /> : <ShieldAlert aria-hidden className="mt-px size-3.5 shrink-0 text-warning" />}
+          <div className="min-w-0">
+            <p className="font-medium text-fg">{storage.label}</p>
+            <p className="mt-0.5 text-fg-muted">
+              {storage.warning !== null ? `${storage.warning} ` : ''}A key never enters a shared doc, a log or the sync server.
+            </p>
+          </div>
+        </div>
       )}
       <TextField
         label="Anthropic API key"
         type="password"
         autoComplete="off"
         spellCheck={false}
-        placeholder={source === 'none' ? 'sk-ant-…' : '•••••••• (saved — type a new key to replace it)'}
+        placeholder={source === 'none' ? 'sk-ant-…' : 'Type a new key to replace it'}
         value={apiKey}
         onChange={(event) => setApiKey(event.target.value)}
-        hint={source === 'environment' ? 'Using ANTHROPIC_API_KEY from the environment. A key saved here takes its place.' : source === 'settings' ? 'A key is saved on this device.' : 'Create one at console.anthropic.com → API keys.'}
+        hint={source === 'environment' ? 'A key saved here takes the place of the environment’s.' : source === 'settings' ? undefined : 'Create one at console.anthropic.com → API keys.'}
       />
+      {advanced ? (
+        <TextField
+          label="Base URL"
+          optional
+          placeholder="https://api.anthropic.com"
+          value={baseURL}
+          spellCheck={false}
+          onChange={(event) => setBaseURL(event.target.value)}
+          hint="Only for a proxy or gateway in front of the Anthropic API. Empty: the Anthropic API itself."
+        />
+      ) : (
+        <button type="button" onClick={() => setAdvanced(true)} className="-mt-1 flex w-fit items-center gap-1 rounded-sm text-xs text-fg-muted hover:text-fg">
+          <ChevronRight aria-hidden className="size-3.5" />
+          Use a custom base URL
+        </button>
+      )}
       {problem !== null && <ProblemNotice problem={problem} compact />}
       {result !== null && <TestOutcome result={result} />}
-      <div className="flex gap-2">
-        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={apiKey.trim() === '' || busy !== null}>
-          Save key
+      <div className="flex flex-wrap items-center gap-2">
+        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={(apiKey.trim() === '' && !baseChanged) || busy !== null}>
+          Save
         </Button>
         <Button onClick={() => void run('test')()} busy={busy === 'test'} disabled={busy !== null || (source === 'none' && apiKey.trim() === '')}>
           Test connection
         </Button>
+        {source === 'settings' && (
+          <Button variant="ghost" onClick={() => void remove()} busy={busy === 'remove'} disabled={busy !== null}>
+            Remove key
+          </Button>
+        )}
+        <SavedNote shown={saved} />
       </div>
     </form>
   )
 }
 
-function LocalForm({ bridge, models, onChange }: { bridge: Bridge; models: ModelSettings; onChange: (models: ModelSettings) => void }) {
+/** The local OpenAI-compatible endpoint: URL, model and (optional) key. */
+export function LocalForm({ bridge, models, onChange }: { bridge: Bridge; models: ModelSettings; onChange: (models: ModelSettings) => void }) {
   const [baseURL, setBaseURL] = useState(models.local.baseURL ?? '')
   const [model, setModel] = useState(models.local.model ?? '')
   const [apiKey, setApiKey] = useState('')
-  const [busy, setBusy] = useState<'save' | 'test' | null>(null)
+  const [busy, setBusy] = useState<'save' | 'test' | 'remove' | null>(null)
   const [problem, setProblem] = useState<Problem | null>(null)
   const [result, setResult] = useState<TestResult | null>(null)
+  const [saved, markSaved, clearSaved] = useSavedFlag()
+  const complete = baseURL.trim() !== '' && model.trim() !== ''
 
   const run = (kind: 'save' | 'test') => async (event?: FormEvent) => {
     event?.preventDefault()
     setBusy(kind)
     setProblem(null)
     setResult(null)
+    clearSaved()
     try {
       const next = await bridge.request('settings.setLocal', {
-        baseURL: baseURL.trim() === '' ? null : baseURL.trim(),
-        model: model.trim() === '' ? null : model.trim(),
+        baseURL: baseURL.trim(),
+        model: model.trim(),
         ...(apiKey.trim() === '' ? {} : { apiKey: apiKey.trim() })
       })
       onChange(next)
       setApiKey('')
+      markSaved()
       if (kind === 'test') setResult(await bridge.request('settings.testModel', { provider: 'local' }))
     } catch (error) {
-      setProblem(toProblem(error, 'check the address and that the server is running'))
+      setProblem(toProblem(error, 'check the address and the model name, and that the server is running'))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const remove = async () => {
+    setBusy('remove')
+    setProblem(null)
+    setResult(null)
+    try {
+      onChange(await bridge.request('settings.setLocal', { baseURL: null, model: null }))
+      setBaseURL('')
+      setModel('')
+    } catch (error) {
+      setProblem(toProblem(error, 'try again'))
     } finally {
       setBusy(null)
     }
   }
 
   return (
-    <form onSubmit={run('save')} className="flex flex-col gap-3">
-      <p className="text-sm text-fg-muted">An OpenAI-compatible server on your machine (Ollama, LM Studio, llama.cpp) runs your private assistant offline. Coworkers still need an Anthropic key.</p>
+    <form onSubmit={run('save')} className="flex flex-col gap-3" aria-label="Local endpoint">
+      <StatusLine ok={models.local.configured} label={`Local endpoint: ${models.local.configured ? `set up, ${models.local.model}` : 'not set up'}`}>
+        {models.local.configured ? (
+          <span className="min-w-0 truncate">
+            {models.local.model} <span className="font-normal text-fg-muted">at {models.local.baseURL}</span>
+          </span>
+        ) : (
+          'Not set up'
+        )}
+      </StatusLine>
       <TextField label="Endpoint URL" placeholder="http://localhost:11434/v1" value={baseURL} onChange={(event) => setBaseURL(event.target.value)} spellCheck={false} />
       <TextField label="Model" placeholder="e.g. llama3.2" value={model} onChange={(event) => setModel(event.target.value)} spellCheck={false} />
-      <TextField label="Endpoint API key" optional type="password" autoComplete="off" value={apiKey} onChange={(event) => setApiKey(event.target.value)} hint="Only if your server asks for one." />
+      <TextField
+        label="Endpoint API key"
+        optional
+        type="password"
+        autoComplete="off"
+        value={apiKey}
+        onChange={(event) => setApiKey(event.target.value)}
+        hint="Only if your server asks for one; type it again when you change the endpoint."
+      />
       {problem !== null && <ProblemNotice problem={problem} compact />}
       {result !== null && <TestOutcome result={result} />}
-      <div className="flex gap-2">
-        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={baseURL.trim() === '' || busy !== null}>
+      <div className="flex flex-wrap items-center gap-2">
+        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={!complete || busy !== null}>
           Save endpoint
         </Button>
-        <Button onClick={() => void run('test')()} busy={busy === 'test'} disabled={baseURL.trim() === '' || busy !== null}>
+        <Button onClick={() => void run('test')()} busy={busy === 'test'} disabled={!complete || busy !== null}>
           Test connection
         </Button>
+        {models.local.configured && (
+          <Button variant="ghost" onClick={() => void remove()} busy={busy === 'remove'} disabled={busy !== null}>
+            Remove endpoint
+          </Button>
+        )}
+        <SavedNote shown={saved} />
       </div>
     </form>
   )
 }
 
-function TestOutcome({ result }: { result: TestResult }) {
+export function TestOutcome({ result }: { result: TestResult }) {
   return (
     <div role="status" className={cx('flex items-start gap-2 rounded-lg border px-3 py-2 text-sm', result.ok ? 'border-success/30 bg-success-subtle' : 'border-danger/30 bg-danger-subtle')}>
       {result.ok ? <CircleCheck aria-hidden className="mt-0.5 size-4 shrink-0 text-success" /> : <CircleX aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />}
@@ -166,11 +305,4 @@ function TestOutcome({ result }: { result: TestResult }) {
       </div>
     </div>
   )
-}
-
-export function modelSummary(models: ModelSettings | null): string {
-  if (models === null) return 'Checking…'
-  if (models.anthropic.configured) return `Anthropic (${models.anthropic.keySource === 'environment' ? 'key from environment' : 'key saved'})`
-  if (models.local.configured) return 'Local endpoint only: coworkers cannot run on this device'
-  return 'No model set up: coworkers cannot run on this device'
 }

@@ -261,6 +261,19 @@ export function timeZoneOptions(include: readonly string[] = []): string[] {
   return [...all].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)))
 }
 
+/** A zone's offset from UTC at `at`, as people read it: `UTC+1`, `UTC−3:30`, `UTC`. */
+export function zoneOffset(zone: string, at: Date | number = Date.now()): string {
+  try {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'shortOffset' }).formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? ''
+    const match = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/.exec(name)
+    if (match === null) return name
+    if (match[1] === undefined || (Number(match[2]) === 0 && (match[3] === undefined || match[3] === '00'))) return 'UTC'
+    return `UTC${match[1] === '-' ? '−' : '+'}${match[2]}${match[3] !== undefined ? `:${match[3]}` : ''}`
+  } catch {
+    return ''
+  }
+}
+
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }

@@ -1,5 +1,5 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
-import { Bot, Brain, Check, ChevronDown, Cloud, CloudOff, FileText, Hash, HardDrive, LoaderCircle, Paperclip, Plus, Search, Settings, ShieldAlert, UserPlus, Workflow } from 'lucide-react'
+import { Bot, Brain, Check, ChevronDown, Cloud, CloudOff, FileText, Hash, HardDrive, LoaderCircle, LockKeyhole, Paperclip, Plus, Search, Settings, ShieldAlert, UserPlus, Workflow } from 'lucide-react'
 import { memo, useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
 import type { RequestOutput } from '../../../shared/bridge/contract.ts'
 import { channelDocName } from '../../../shared/docNames.ts'
@@ -8,6 +8,7 @@ import type { Channel } from '../../../shared/model/types.ts'
 import { listChannels } from '../../../shared/operations/channels.ts'
 import { findMember } from '../../../shared/operations/members.ts'
 import { navigate, useRoute, type Route } from '../app/route.ts'
+import { openAssistant } from '../assistant/events.ts'
 import { Avatar, cx, IconButton, Kbd, Tooltip } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { useReplica } from '../data/replicaPool.ts'
@@ -61,6 +62,15 @@ export function Sidebar({ workspaces, onSwitchWorkspace }: { workspaces: Request
           <Search aria-hidden className="size-3.5" />
           <span className="flex-1 text-left">Jump to…</span>
           <Kbd>{modKey}K</Kbd>
+        </button>
+        <button
+          type="button"
+          onClick={() => openAssistant()}
+          className="mt-1 flex h-8 w-full items-center gap-2 rounded-md px-2 text-sm text-fg-muted hover:bg-bg-muted hover:text-fg"
+        >
+          <LockKeyhole aria-hidden className="size-3.5 text-fg-subtle" />
+          <span className="flex-1 text-left">Private assistant</span>
+          <Kbd>{modKey}J</Kbd>
         </button>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-2 pt-3 pb-4">
@@ -140,6 +150,8 @@ function routeHref(route: Route): string {
       return `#/c/${route.channelId}`
     case 'home':
       return '#/'
+    case 'assistant':
+      return '#/assistant'
   }
 }
 

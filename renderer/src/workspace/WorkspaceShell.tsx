@@ -15,10 +15,14 @@ import { ReplicaPool, useReplica } from '../data/replicaPool.ts'
 import { operationContext } from '../../../shared/operations/context.ts'
 import { LastReadStore, lastReadKey } from '../lib/unread.ts'
 import { SettingsView } from '../settings/SettingsView.tsx'
+import { MemoryView } from '../memory/MemoryView.tsx'
+import { CoworkersView } from '../coworkers/CoworkersView.tsx'
+import { WorkflowsView } from '../workflows/WorkflowsView.tsx'
+import { AssistantOverlay } from '../assistant/AssistantOverlay.tsx'
+import { AssistantWindow } from '../assistant/AssistantWindow.tsx'
 import { useWorkspace, WorkspaceContext, type ModelSettings, type SyncState, type Toast, type WorkspaceContextValue } from './context.tsx'
 import { CreateChannelDialog } from './ChannelDialogs.tsx'
 import { QuickSwitcher } from './QuickSwitcher.tsx'
-import { SectionPlaceholder } from './SectionPlaceholder.tsx'
 import { Sidebar } from './Sidebar.tsx'
 import { Toaster } from './Toaster.tsx'
 import { openMemberEvent } from './events.ts'
@@ -158,6 +162,10 @@ export function WorkspaceShell({
 
   return (
     <WorkspaceContext.Provider value={value}>
+      {route.view === 'assistant' ? (
+        // The private assistant full-window: the desktop app opens #/assistant in its own window.
+        <AssistantWindow sessionId={route.sessionId} channelId={route.channelId ?? null} />
+      ) : (
       <div className="flex h-full flex-col">
         {!connected && (
           <div role="alert" className="flex items-center justify-center gap-2 bg-warning-subtle px-4 py-1.5 text-sm text-fg">
@@ -170,7 +178,9 @@ export function WorkspaceShell({
           <RouteView />
         </div>
       </div>
+      )}
       <QuickSwitcher open={switcher} onOpenChange={setSwitcher} onPickMember={pickMember} />
+      {route.view !== 'assistant' && <AssistantOverlay />}
       <Toaster toasts={toasts} onDismiss={(id) => setToasts((current) => current.filter((entry) => entry.id !== id))} />
     </WorkspaceContext.Provider>
   )
@@ -194,13 +204,15 @@ function RouteView() {
     case 'files':
       return <FilesScreen fileId={route.fileId} />
     case 'memory':
-      return <SectionPlaceholder section="memory" />
+      return <MemoryView />
     case 'coworkers':
-      return <SectionPlaceholder section="coworkers" />
+      return <CoworkersView coworkerId={route.coworkerId} />
     case 'workflows':
-      return <SectionPlaceholder section="workflows" />
+      return <WorkflowsView workflowId={route.workflowId} />
     case 'settings':
       return <SettingsView />
+    case 'assistant':
+      return null
     case 'home':
       return <Home />
   }

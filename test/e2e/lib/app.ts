@@ -42,6 +42,8 @@ export async function openApp(context: ScenarioContext, browser: Browser, url: s
     reducedMotion: 'reduce'
   })
   context.defer(() => browserContext.close())
+  // Functions handed to page.evaluate are compiled by tsx, which names inner functions with a `__name` helper.
+  await browserContext.addInitScript('globalThis.__name ??= (target) => target')
   const page = await browserContext.newPage()
   page.setDefaultTimeout(15_000)
   page.setDefaultNavigationTimeout(15_000)
@@ -136,3 +138,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 export { silentLogger }
+
+/** The same view in light and dark (the app follows the system scheme): e2e-NAME-light.png and -dark.png. */
+export async function screenshotThemes(page: Page, name: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' })
+  await screenshot(page, `${name}-light`)
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await screenshot(page, `${name}-dark`)
+  await page.emulateMedia({ colorScheme: 'light' })
+}

@@ -9,7 +9,9 @@ import { addCoworkerToChannel, createChannel, joinChannel } from '../../../share
 import { operationContext } from '../../../shared/operations/context.ts'
 import { createCoworker } from '../../../shared/operations/coworkers.ts'
 import { addPerson } from '../../../shared/operations/members.ts'
+import { addMemory } from '../../../shared/operations/memory.ts'
 import { postMessage } from '../../../shared/operations/messages.ts'
+import { createWorkflow } from '../../../shared/operations/workflows.ts'
 
 export interface SeedOptions {
   workspace: string
@@ -21,7 +23,19 @@ export interface SeedOptions {
   people?: string[]
   coworkers?: Array<{ name: string; purpose: string; toolset: string[]; channels: string[] }>
   /** Posted oldest first, `minutesAgo` before now, by the device's person or one of `people`. */
-  messages?: Array<{ channel: string; author?: string; text: string; minutesAgo: number }>
+  messages?: Array<SeedMessage>
+  memory?: Array<{ kind: 'fact' | 'decision' | 'preference'; text: string; pinned?: boolean }>
+  /** Weekly or daily schedules of a seeded coworker in a seeded channel. */
+  workflows?: Array<{ name: string; coworker: string; channel: string; cron: string; prompt: string }>
+}
+
+export interface SeedMessage {
+  channel: string
+  author?: string
+  text: string
+  minutesAgo: number
+  /** Replies in its thread, each some minutes ago too. */
+  replies?: Array<{ author?: string; text: string; minutesAgo: number }>
 }
 
 export interface Seeded {
@@ -52,12 +66,20 @@ export async function seedWorkspace(dataDir: string, options: SeedOptions): Prom
       memberIds[coworker.name] = made.id
       for (const channel of coworker.channels) addCoworkerToChannel(root, { channelId: channelIds[channel]!, coworkerId: made.id }, session.context)
     }
+    for (const item of options.memory ?? []) addMemory(root, { kind: item.kind, text: item.text, pinned: item.pinned ?? false }, session.context)
+    for (const workflow of options.workflows ?? []) {
+      createWorkflow(root, { name: workflow.name, coworkerId: memberIds[workflow.coworker]!, channelId: channelIds[workflow.channel]!, cron: workflow.cron, prompt: workflow.prompt }, session.context)
+    }
     const now = Date.now()
     for (const message of [...(options.messages ?? [])].sort((a, b) => b.minutesAgo - a.minutesAgo)) {
       const channelId = channelIds[message.channel]!
       const author = memberIds[message.author ?? options.person]!
       const context = operationContext(author, 'test', { now: () => now - message.minutesAgo * 60_000 })
-      await session.withChannel(channelId, (docs) => postMessage(docs, { channelId, text: message.text }, context))
+      const posted = await session.withChannel(channelId, (docs) => postMessage(docs, { channelId, text: message.text }, context))
+      for (const reply of message.replies ?? []) {
+        const replyContext = operationContext(memberIds[reply.author ?? options.person]!, 'test', { now: () => now - reply.minutesAgo * 60_000 })
+        await session.withChannel(channelId, (docs) => postMessage(docs, { channelId, text: reply.text, replyTo: posted.id }, replyContext))
+      }
     }
     return { workspaceId: session.id, memberId: session.memberId, channelIds, memberIds }
   } finally {

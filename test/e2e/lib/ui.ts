@@ -67,3 +67,26 @@ export async function openChannel(page: Page, channel: string): Promise<void> {
 export function syncStatus(page: Page) {
   return page.getByRole('status', { name: /^Sync status:/ })
 }
+
+/** Types `@` and the start of a handle, picks `name` from the suggestions, types the rest and sends it. */
+export async function mention(page: Page, channel: string, start: string, name: string, rest: string): Promise<void> {
+  const box = composer(page, channel)
+  await box.click()
+  await box.pressSequentially(`@${start}`)
+  const suggestions = page.getByRole('listbox', { name: 'People and coworkers' })
+  await visible(suggestions.getByRole('option', { name: new RegExp(name) }))
+  await box.press('Enter')
+  // The composer puts the caret after the mention on the next frame; type only once it is there.
+  await eventually(
+    () => box.evaluate((element: HTMLTextAreaElement) => element.value.startsWith('@') && document.activeElement === element && element.selectionStart === element.value.length),
+    'the mention to be inserted with the caret after it'
+  )
+  await box.pressSequentially(rest)
+  await box.press('Enter')
+}
+
+/** For screenshots: the pointer where it hovers nothing, and focus on nothing (no hover toolbars, no focus rings). */
+export async function restPointer(page: Page): Promise<void> {
+  await page.mouse.move(760, 24)
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+}

@@ -1,4 +1,4 @@
-import { launchBrowser, openApp, screenshot, startDevice } from '../lib/app.ts'
+import { launchBrowser, openApp, screenshotThemes, startDevice } from '../lib/app.ts'
 import { count, hasText, hidden, visible } from '../lib/expect.ts'
 import { scenario } from '../lib/harness.ts'
 import { composer, createChannel, createWorkspaceFirstRun, message, messages, post } from '../lib/ui.ts'
@@ -8,8 +8,11 @@ scenario('first run: create a workspace and a channel, post, reply in a thread, 
   const browser = await launchBrowser(context)
   const page = await openApp(context, browser, device.url, { label: 'ada' })
 
+  await visible(page.getByRole('heading', { name: 'Create a workspace' }))
+  await screenshotThemes(page, 'onboarding')
   await createWorkspaceFirstRun(page, { workspace: 'Acme', person: 'Ada Lovelace' })
   await visible(page.getByRole('heading', { name: 'Welcome to Acme' }))
+  await screenshotThemes(page, 'welcome')
   await createChannel(page, 'general')
 
   // Post.
@@ -29,7 +32,6 @@ scenario('first run: create a workspace and a channel, post, reply in a thread, 
   await reply.press('Enter')
   await visible(thread.getByRole('list', { name: 'Replies' }).getByRole('article').filter({ hasText: 'I added the press list' }))
   await visible(first.getByRole('button', { name: 'View thread, 1 reply' }))
-  await screenshot(page, 'thread-light')
 
   // Edit the second message.
   const second = message(page, 'general', 'let us review it at 10')
