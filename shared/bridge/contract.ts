@@ -37,7 +37,13 @@ export const openedWorkspace = z.object({
 })
 
 export const modelSettingsView = z.object({
-  anthropic: z.object({ configured: z.boolean(), keySource: z.enum(['settings', 'environment', 'none']), baseURL: z.string().nullable() }),
+  anthropic: z.object({
+    configured: z.boolean(),
+    keySource: z.enum(['settings', 'environment', 'none']),
+    /** The key's last four characters, to tell keys apart; never more of it. */
+    keyHint: z.string().nullable(),
+    baseURL: z.string().nullable()
+  }),
   local: z.object({ configured: z.boolean(), baseURL: z.string().nullable(), model: z.string().nullable() }),
   defaultModel: z.string(),
   assistantProvider: z.enum(['anthropic', 'local']),

@@ -80,6 +80,16 @@ export function renameDeliverable(root: Y.Doc, input: { deliverableId: string; t
 }
 
 /**
+ * Records that a deliverable's content changed now. Editors call it (at most every so often) while a
+ * person types in a document or edits a tracker, since those edits go straight to the content doc.
+ */
+export function touchDeliverable(root: Y.Doc, input: { deliverableId: string }, context: OperationContext): void {
+  const { deliverableId } = parseInput('touch deliverable', z.object({ deliverableId: idOf('dl') }), input)
+  const entry = requireIndexEntry(root, deliverableId)
+  transact(root, context, () => entry.set('updatedAt', context.now()))
+}
+
+/**
  * Which status changes make sense: a draft goes to review; a deliverable in review is approved, or sent
  * back to draft with the changes asked for; an approved one can be reopened as a draft.
  */

@@ -54,7 +54,6 @@ try {
   const device = await startDevice(context, { label: 'bench', dataDir })
   const browser = await launchBrowser(context)
   const historyHash = `#/c/${workspace.channelIds['history']}`
-  const announcementsHash = `#/c/${workspace.channelIds['announcements']}`
   warnIfBusy('ui-channel')
 
   const cold: Array<Record<string, number>> = []

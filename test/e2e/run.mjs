@@ -5,10 +5,11 @@
  * loopback, started and stopped by each scenario. `npm test` runs this after building the renderer
  * (test/run-all.mjs) and reads `{ passed, failed }` from the --summary file.
  *
- *   node test/e2e/run.mjs [--summary FILE] [--only TEXT[,TEXT]] [--repeat N] [--build] [--renderer-dir DIR]
+ *   node test/e2e/run.mjs [--summary FILE] [--only TEXT[,TEXT]] [--repeat N] [--build] [--renderer-dir DIR] [--update-docs-screenshot]
  *
  * --build rebuilds the renderer first (it is built when dist/renderer has none); --renderer-dir serves
- * another build. Scenarios live in test/e2e/scenarios/*.e2e.ts; failure screenshots go to
+ * another build; --update-docs-screenshot also writes the README's picture, docs/screenshot.png (a normal
+ * run leaves it alone, so `npm test` does not touch a committed file). Scenarios live in test/e2e/scenarios/*.e2e.ts; failure screenshots go to
  * test/.artifacts/e2e/, view screenshots to test/.artifacts/screenshots/.
  */
 import { spawn } from 'node:child_process'
@@ -28,8 +29,9 @@ for (let index = 0; index < args.length; index++) {
   else if (arg === '--build') build = true
   else if (arg === '--renderer-dir') rendererDir = path.resolve(args[++index])
   else if (arg === '--only' || arg === '--repeat') passOn.push(arg, args[++index])
+  else if (arg === '--update-docs-screenshot') process.env.COMMONS_E2E_UPDATE_DOCS_SCREENSHOT = '1'
   else {
-    console.error(`usage: node test/e2e/run.mjs [--summary FILE] [--only TEXT] [--repeat N] [--build] [--renderer-dir DIR]\nunknown argument ${arg}`)
+    console.error(`usage: node test/e2e/run.mjs [--summary FILE] [--only TEXT] [--repeat N] [--build] [--renderer-dir DIR] [--update-docs-screenshot]\nunknown argument ${arg}`)
     process.exit(2)
   }
 }

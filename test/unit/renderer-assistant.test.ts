@@ -3,9 +3,9 @@ import type { Bridge, EventName, EventPayload, RequestInput, RequestName, Reques
 import { CURRENT_MODELS } from '../../electron/agent/providers/models.ts'
 import { parseRoute, routeHash, type Route } from '../../renderer/src/app/route.ts'
 import { AssistantClient, chooseSessionOnOpen, resumeWithinMs, suggestTitle, titleFromMessage, type SessionSummary } from '../../renderer/src/assistant/assistantClient.ts'
-import { isAssistantShortcut } from '../../renderer/src/assistant/events.ts'
+import { desktopAssistantWindow, isAssistantShortcut } from '../../renderer/src/assistant/events.ts'
 import { assistantModelStatus } from '../../renderer/src/assistant/modelStatus.ts'
-import { claudeModels, keyStatus, keyStorage, rememberSavedKey, type ModelSettings } from '../../renderer/src/settings/models.ts'
+import { claudeModels, keyStatus, keyStorage, type ModelSettings } from '../../renderer/src/settings/models.ts'
 
 const workspaceId = 'ws_aaaaaaaaaaaaaaaaaaaa'
 
@@ -234,8 +234,20 @@ describe('assistant: routes, shortcut and model status', () => {
     expect(isAssistantShortcut(key({}))).toBe(false)
   })
 
+  it('opens the desktop app’s assistant window through the preload when there is one', () => {
+    expect(desktopAssistantWindow()).toBeUndefined()
+    const asked: unknown[] = []
+    ;(globalThis as { commons?: unknown }).commons = { openAssistant: (options: unknown) => asked.push(options) }
+    try {
+      desktopAssistantWindow()?.({ channelId: 'ch_1' })
+      expect(asked).toEqual([{ channelId: 'ch_1' }])
+    } finally {
+      delete (globalThis as { commons?: unknown }).commons
+    }
+  })
+
   const models = (overrides: Partial<ModelSettings> = {}): ModelSettings => ({
-    anthropic: { configured: false, keySource: 'none', baseURL: null },
+    anthropic: { configured: false, keySource: 'none', keyHint: null, baseURL: null },
     local: { configured: false, baseURL: null, model: null },
     defaultModel: 'claude-sonnet-5-5',
     assistantProvider: 'anthropic',
@@ -247,17 +259,15 @@ describe('assistant: routes, shortcut and model status', () => {
   it('says whether the assistant can answer, and on what', () => {
     expect(assistantModelStatus(null)).toMatchObject({ known: false, ready: true })
     expect(assistantModelStatus(models())).toMatchObject({ known: true, ready: false, provider: 'anthropic' })
-    expect(assistantModelStatus(models({ anthropic: { configured: true, keySource: 'settings', baseURL: null } }))).toMatchObject({ ready: true, label: 'Claude (claude-sonnet-5-5)' })
+    expect(assistantModelStatus(models({ anthropic: { configured: true, keySource: 'settings', keyHint: '1234', baseURL: null } }))).toMatchObject({ ready: true, label: 'Claude (claude-sonnet-5-5)' })
     expect(assistantModelStatus(models({ assistantProvider: 'local', local: { configured: true, baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.2' } }))).toMatchObject({ ready: true, label: 'llama3.2 on a local endpoint' })
   })
 
   it('describes the key and its storage', () => {
     expect(keyStatus(models()).label).toBe('No key yet')
-    expect(keyStatus(models({ anthropic: { configured: true, keySource: 'environment', baseURL: null } })).label).toBe('Using ANTHROPIC_API_KEY from the environment')
-    rememberSavedKey('sk-ant-api03-abcdefgh1234')
-    expect(keyStatus(models({ anthropic: { configured: true, keySource: 'settings', baseURL: null } })).label).toBe('Key ending …1234')
-    rememberSavedKey(null)
-    expect(keyStatus(models({ anthropic: { configured: true, keySource: 'settings', baseURL: null } })).label).toBe('Key saved on this device')
+    expect(keyStatus(models({ anthropic: { configured: true, keySource: 'environment', keyHint: null, baseURL: null } })).label).toBe('Using ANTHROPIC_API_KEY from the environment')
+    expect(keyStatus(models({ anthropic: { configured: true, keySource: 'settings', keyHint: '1234', baseURL: null } })).label).toBe('Key ending …1234')
+    expect(keyStatus(models({ anthropic: { configured: true, keySource: 'settings', keyHint: null, baseURL: null } })).label).toBe('Key saved on this device')
     expect(keyStorage(models())).toEqual({ secure: false, label: 'Key storage: a private file on this device, not encrypted', warning: 'No OS keychain is available here.' })
     expect(keyStorage(models({ keyProtection: 'keychain', keyWarning: null })).secure).toBe(true)
   })

@@ -20,6 +20,7 @@ import {
   editText,
   exportFileName,
   filterDeliverables,
+  historyVerb,
   isFiltered,
   moveIndex,
   moveInGrid,
@@ -74,6 +75,15 @@ describe('deliverables list', () => {
     setDeliverableStatus(root, { deliverableId: deliverable.id, status: 'in-review' }, ada)
     setDeliverableStatus(root, { deliverableId: deliverable.id, status: 'approved' }, ada)
     expect(() => setDeliverableStatus(root, { deliverableId: deliverable.id, status: 'draft', comment: 'reopened' }, ada)).not.toThrow()
+  })
+
+  it('says what each status change was', () => {
+    expect(historyVerb({ status: 'draft', comment: '' }, true)).toBe('created it')
+    expect(historyVerb({ status: 'in-review', comment: '' }, false)).toBe('sent it for review')
+    expect(historyVerb({ status: 'approved', comment: '' }, false)).toBe('approved it')
+    expect(historyVerb({ status: 'draft', comment: 'Shorter, please' }, false)).toBe('asked for changes')
+    expect(historyVerb({ status: 'draft', comment: 'reopened' }, false)).toBe('reopened it as a draft')
+    expect(historyVerb({ status: 'draft', comment: 'changed after it was approved' }, false)).toBe('set it back to draft')
   })
 
   it('makes export file names safe', () => {

@@ -56,6 +56,16 @@ describe('model settings', () => {
     await expect(settings.local()).rejects.toMatchObject({ reason: 'not-configured', message: 'no local model endpoint is set up' })
   })
 
+  it('keeps a local endpoint key when the endpoint is saved again without one, and removes it when asked', async () => {
+    const directory = await dataDir()
+    const settings = await ModelSettingsStore.open({ dataDir: directory, env: {} })
+    await settings.setLocal({ baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: 'local-secret' })
+    await settings.setLocal({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen3' })
+    expect(await settings.local()).toMatchObject({ kind: 'openai-compatible', model: 'qwen3', apiKey: 'local-secret' })
+    await settings.setLocal({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen3', apiKey: '' })
+    expect((await settings.local()) as { apiKey?: string }).not.toHaveProperty('apiKey', 'local-secret')
+  })
+
   it('takes the key and base URL from settings first, then from the environment', async () => {
     const directory = await dataDir()
     const env = { ANTHROPIC_API_KEY: ENV_KEY, ANTHROPIC_BASE_URL: 'https://gateway.example/anthropic/' }

@@ -120,7 +120,12 @@ export function createHostServices(host: Host): HostServices & { emit(event: Ser
 
 function toSettingsView(summary: ModelSettingsSummary) {
   return {
-    anthropic: { configured: summary.anthropic.keySource !== null, keySource: summary.anthropic.keySource ?? ('none' as const), baseURL: summary.anthropic.baseURL },
+    anthropic: {
+      configured: summary.anthropic.keySource !== null,
+      keySource: summary.anthropic.keySource ?? ('none' as const),
+      keyHint: summary.anthropic.keyHint,
+      baseURL: summary.anthropic.baseURL
+    },
     local: { configured: summary.local !== null, baseURL: summary.local?.baseURL ?? null, model: summary.local?.model ?? null },
     defaultModel: summary.defaultModel,
     assistantProvider: summary.privateAssistant,

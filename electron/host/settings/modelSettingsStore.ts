@@ -215,10 +215,19 @@ export class ModelSettingsStore implements ModelSettings {
   }
 
   /** The local OpenAI-compatible endpoint (Ollama, LM Studio, llama.cpp server), or null to forget it. */
+  /**
+   * Saves the local endpoint, or removes it with null. Without `apiKey` a key saved before is kept (a form
+   * does not send a secret back); an empty `apiKey` removes it.
+   */
   async setLocal(input: z.input<typeof localSettingsInput> | null): Promise<void> {
     const parsed = input === null ? null : parseInput('save local model', localSettingsInput, input)
     await this.#update('the local model', (draft) => {
-      draft.local = parsed === null ? null : { baseURL: parsed.baseURL, model: parsed.model, ...(parsed.apiKey === undefined ? {} : { apiKey: parsed.apiKey }) }
+      if (parsed === null) {
+        draft.local = null
+        return
+      }
+      const apiKey = parsed.apiKey === undefined ? draft.local?.apiKey : parsed.apiKey === '' ? undefined : parsed.apiKey
+      draft.local = { baseURL: parsed.baseURL, model: parsed.model, ...(apiKey === undefined ? {} : { apiKey }) }
     })
   }
 

@@ -5,11 +5,12 @@ import { toProblem, type Problem } from '../data/problems.ts'
 import { useWorkspace } from '../workspace/context.tsx'
 import { AssistantClient } from './assistantClient.ts'
 import { AssistantPanel } from './AssistantPanel.tsx'
-import { isAssistantShortcut, openAssistantEvent } from './events.ts'
+import { desktopAssistantWindow, isAssistantShortcut, openAssistantEvent } from './events.ts'
 
 /**
  * The private assistant over the workspace, docked right: Cmd/Ctrl+J (or openAssistant()) opens it with
- * the current channel's context, Cmd/Ctrl+J or Esc closes it. Its client lives as long as the workspace
+ * the current channel's context, Cmd/Ctrl+J or Esc closes it. In the desktop app the same keys open the
+ * assistant's own window instead (AssistantWindow at #/assistant/new/<channelId>). Its client lives as long as the workspace
  * is open, so a reply keeps streaming while the panel is closed.
  */
 export function AssistantOverlay() {
@@ -30,6 +31,9 @@ export function AssistantOverlay() {
 
   const show = useCallback(
     (forChannel: string | null) => {
+      // In the desktop app the assistant has its own window.
+      const openWindow = desktopAssistantWindow()
+      if (openWindow !== undefined) return openWindow({ channelId: forChannel })
       setOpen(true)
       setOpening(true)
       setOpenProblem(null)

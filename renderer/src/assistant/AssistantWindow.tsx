@@ -4,14 +4,14 @@ import { navigate } from '../app/route.ts'
 import { IconButton } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { useWorkspace } from '../workspace/context.tsx'
-import './assistant.css'
 import { AssistantClient, type SessionSummary } from './assistantClient.ts'
 import { AssistantPanel, useAssistantClient } from './AssistantPanel.tsx'
 import { DeleteSessionDialog, SessionList } from './SessionList.tsx'
 
 /**
- * The private assistant full-window, at #/assistant[/sessionId] (or #/assistant/new/<channelId> for a new
- * conversation with that channel's context): what the desktop app opens as the assistant's own window.
+ * The private assistant full-window, at #/assistant[/sessionId], or #/assistant/new/<channelId> when opened
+ * from a channel (a recent conversation with that channel goes on, else a new one with its context): what
+ * the desktop app opens as the assistant's own window.
  * The conversations are listed on the left; Esc closes the window.
  */
 export function AssistantWindow({ sessionId, channelId }: { sessionId: string | null; channelId: string | null }) {
@@ -43,7 +43,8 @@ export function AssistantWindow({ sessionId, channelId }: { sessionId: string | 
     resolving.current = true
     setProblem(null)
     const pick = async (): Promise<string> => {
-      if (channelId !== null) return (await client.create(channelId)).id
+      // Opened from a channel: a recent conversation with that channel goes on, else a new one with its context.
+      if (channelId !== null) return client.open(channelId)
       await client.refresh()
       const latest = client.sessions()?.[0]
       if (latest !== undefined) return latest.id

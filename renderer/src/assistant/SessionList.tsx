@@ -46,62 +46,62 @@ export function SessionList({
 
   return (
     <ul aria-label="Conversations" className={cx('flex flex-col gap-px p-1', className)}>
-        {sessions.map((session) => (
-          <li key={session.id} className="group relative">
-            {renaming === session.id ? (
-              <RenameRow client={client} session={session} onDone={() => setRenaming(null)} />
-            ) : (
-              <>
-                <button
-                  type="button"
-                  aria-current={session.id === activeId ? 'true' : undefined}
-                  onClick={() => onSelect(session.id)}
-                  className={cx(
-                    'flex w-full min-w-0 flex-col rounded-md py-1.5 pr-8 pl-2.5 text-left',
-                    session.id === activeId ? 'bg-(--c-private-bubble) text-fg' : 'text-fg-muted hover:bg-(--c-private-hover) hover:text-fg'
+      {sessions.map((session) => (
+        <li key={session.id} className="group relative">
+          {renaming === session.id ? (
+            <RenameRow client={client} session={session} onDone={() => setRenaming(null)} />
+          ) : (
+            <>
+              <button
+                type="button"
+                aria-current={session.id === activeId ? 'true' : undefined}
+                onClick={() => onSelect(session.id)}
+                className={cx(
+                  'flex w-full min-w-0 flex-col rounded-md py-1.5 pr-8 pl-2.5 text-left',
+                  session.id === activeId ? 'bg-(--c-private-bubble) text-fg' : 'text-fg-muted hover:bg-(--c-private-hover) hover:text-fg'
+                )}
+              >
+                <span className={cx('truncate text-sm', session.id === activeId && 'font-medium')}>{session.title}</span>
+                <span className="flex min-w-0 items-center gap-1 text-xs text-fg-subtle">
+                  {session.contextChip !== null ? (
+                    <>
+                      <Hash aria-hidden className="size-3 shrink-0" />
+                      <span className="truncate">{session.contextChip.label.replace(/^#/, '').split(' · ')[0]}</span>
+                      <span aria-hidden>·</span>
+                    </>
+                  ) : (
+                    <MessageSquare aria-hidden className="size-3 shrink-0" />
                   )}
-                >
-                  <span className={cx('truncate text-sm', session.id === activeId && 'font-medium')}>{session.title}</span>
-                  <span className="flex min-w-0 items-center gap-1 text-xs text-fg-subtle">
-                    {session.contextChip !== null ? (
-                      <>
-                        <Hash aria-hidden className="size-3 shrink-0" />
-                        <span className="truncate">{session.contextChip.label.replace(/^#/, '').split(' · ')[0]}</span>
-                        <span aria-hidden>·</span>
-                      </>
-                    ) : (
-                      <MessageSquare aria-hidden className="size-3 shrink-0" />
-                    )}
-                    <span className="shrink-0">{formatRelative(session.updatedAt)}</span>
-                  </span>
-                </button>
-                <DropdownMenu.Root modal={false}>
-                  <DropdownMenu.Trigger asChild>
-                    <button
-                      type="button"
-                      aria-label={`Actions for ${session.title}`}
-                      className="absolute top-1.5 right-1 inline-flex size-6 items-center justify-center rounded-md text-fg-subtle opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-bg-emphasis hover:text-fg focus-visible:opacity-100 data-[state=open]:bg-bg-emphasis data-[state=open]:opacity-100"
-                    >
-                      <Ellipsis className="size-3.5" />
-                    </button>
-                  </DropdownMenu.Trigger>
-                  <DropdownMenu.Portal>
-                    <DropdownMenu.Content align="end" sideOffset={4} className={menuContentClass}>
-                      <DropdownMenu.Item className={menuItemClass} onSelect={() => setRenaming(session.id)}>
-                        <Pencil aria-hidden className="size-4 text-fg-subtle" />
-                        Rename
-                      </DropdownMenu.Item>
-                      <DropdownMenu.Item className={cx(menuItemClass, 'text-danger')} onSelect={() => onRequestDelete(session)}>
-                        <Trash2 aria-hidden className="size-4" />
-                        Delete
-                      </DropdownMenu.Item>
-                    </DropdownMenu.Content>
-                  </DropdownMenu.Portal>
-                </DropdownMenu.Root>
-              </>
-            )}
-          </li>
-        ))}
+                  <span className="shrink-0">{formatRelative(session.updatedAt)}</span>
+                </span>
+              </button>
+              <DropdownMenu.Root modal={false}>
+                <DropdownMenu.Trigger asChild>
+                  <button
+                    type="button"
+                    aria-label={`Actions for ${session.title}`}
+                    className="absolute top-1.5 right-1 inline-flex size-6 items-center justify-center rounded-md text-fg-subtle opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-bg-emphasis hover:text-fg focus-visible:opacity-100 data-[state=open]:bg-bg-emphasis data-[state=open]:opacity-100"
+                  >
+                    <Ellipsis className="size-3.5" />
+                  </button>
+                </DropdownMenu.Trigger>
+                <DropdownMenu.Portal>
+                  <DropdownMenu.Content align="end" sideOffset={4} className={menuContentClass}>
+                    <DropdownMenu.Item className={menuItemClass} onSelect={() => setRenaming(session.id)}>
+                      <Pencil aria-hidden className="size-4 text-fg-subtle" />
+                      Rename
+                    </DropdownMenu.Item>
+                    <DropdownMenu.Item className={cx(menuItemClass, 'text-danger')} onSelect={() => onRequestDelete(session)}>
+                      <Trash2 aria-hidden className="size-4" />
+                      Delete
+                    </DropdownMenu.Item>
+                  </DropdownMenu.Content>
+                </DropdownMenu.Portal>
+              </DropdownMenu.Root>
+            </>
+          )}
+        </li>
+      ))}
     </ul>
   )
 }

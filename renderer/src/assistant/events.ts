@@ -13,3 +13,13 @@ export function openAssistant(channelId?: string | null): void {
 export function isAssistantShortcut(event: Pick<KeyboardEvent, 'key' | 'metaKey' | 'ctrlKey' | 'altKey' | 'shiftKey'>): boolean {
   return (event.metaKey || event.ctrlKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'j'
 }
+
+/**
+ * The desktop app's own assistant window: the preload's `window.commons.openAssistant({ channelId })`
+ * (electron/preload.ts) opens or focuses it at #/assistant/new/<channelId>. Undefined in a browser, where
+ * the assistant is a panel over the workspace.
+ */
+export function desktopAssistantWindow(): ((options: { channelId: string | null }) => void) | undefined {
+  const open = (globalThis as { commons?: { openAssistant?: unknown } }).commons?.openAssistant
+  return typeof open === 'function' ? (options) => (open as (options: { channelId: string | null }) => void)(options) : undefined
+}

@@ -13,8 +13,18 @@ import { TaskLiveRow } from './TaskViews.tsx'
 const groupWindowMs = 5 * 60_000
 
 /** Whether `record` continues `previous`'s group: same author, same day, within five minutes. */
+/**
+ * Whether a message continues the previous one's group (same author, close in time, same day). A message
+ * shared from someone's private assistant always starts its own group, so its label is always shown.
+ */
 export function continues(previous: MessageRecord | undefined, record: MessageRecord): boolean {
-  return previous !== undefined && previous.authorId === record.authorId && record.createdAt - previous.createdAt < groupWindowMs && sameDay(previous.createdAt, record.createdAt)
+  return (
+    previous !== undefined &&
+    !record.sharedFromAssistant &&
+    previous.authorId === record.authorId &&
+    record.createdAt - previous.createdAt < groupWindowMs &&
+    sameDay(previous.createdAt, record.createdAt)
+  )
 }
 
 export function messageSignature(view: { id: string; editedAt: number | null; deleted: unknown; replyCount: number; text: string }, extra = ''): string {

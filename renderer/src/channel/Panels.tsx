@@ -20,6 +20,7 @@ import { Markdown } from './Markdown.tsx'
 import { MessageRow } from './MessageRow.tsx'
 import { messageSignature } from './MessageList.tsx'
 import { RunPicker, TaskLiveRow, TaskStatus, TrailList } from './TaskViews.tsx'
+import { continues } from './MessageList.tsx'
 
 export function PanelFrame({ title, subtitle, onClose, onBack, children, label }: { title: ReactNode; subtitle?: ReactNode; onClose: () => void; onBack?: () => void; children: ReactNode; label: string }) {
   return (
@@ -302,7 +303,7 @@ export function ThreadPanel({ threadId, onClose }: { threadId: string; onClose: 
           {replies.map((reply, position) => {
             const view = getMessage(doc, reply.id)
             const previous = position > 0 ? replies[position - 1] : undefined
-            const compact = previous !== undefined && previous.authorId === reply.authorId && reply.createdAt - previous.createdAt < 5 * 60_000
+            const compact = continues(previous, reply)
             return (
               <li key={reply.id}>
                 <MessageRow view={view} compact={compact} inThread signature={messageSignature(view)} />

@@ -21,7 +21,7 @@ import { formatFull, formatRelative } from '../lib/time.ts'
 import { downloadBlob } from '../files/download.ts'
 import { useWorkspace } from '../workspace/context.tsx'
 import { DeliverableList } from './DeliverableList.tsx'
-import { cellProblem, exportFileName, kindLabels, statusActions, statusLabels } from './model.ts'
+import { cellProblem, exportFileName, historyVerb, isChangeRequest, kindLabels, reopenedComment, statusActions, statusLabels } from './model.ts'
 import { KindIcon, KindTile, StatusBadge } from './parts.tsx'
 import { collaborators, useDeliverablePresence, useTouchWhileEditing } from './replicas.ts'
 import { TrackerGrid } from './TrackerGrid.tsx'
@@ -115,7 +115,7 @@ function PageHeader({ deliverable, replica }: { deliverable: Deliverable; replic
   const reopen = () => {
     setBusy('reopen')
     try {
-      setDeliverableStatus(root, { deliverableId: deliverable.id, status: 'draft', comment: 'reopened' }, context)
+      setDeliverableStatus(root, { deliverableId: deliverable.id, status: 'draft', comment: reopenedComment }, context)
     } catch (error) {
       reportProblem(toProblem(error))
     } finally {
@@ -238,13 +238,12 @@ function StatusHistory({ deliverable }: { deliverable: Deliverable }) {
                     <div className="flex flex-wrap items-center gap-1.5 text-sm">
                       <span className="font-medium">{by?.id === workspace.memberId ? 'You' : (by?.name ?? 'Someone')}</span>
                       {by?.kind === 'coworker' && <CoworkerBadge />}
-                      <span className="text-fg-muted">{index === history.length - 1 ? 'created it as' : 'set it to'}</span>
-                      <StatusBadge status={change.status} />
+                      <span className="text-fg-muted">{historyVerb(change, index === history.length - 1)}</span>
                     </div>
                     <time dateTime={new Date(change.at).toISOString()} title={formatFull(change.at)} className="text-xs text-fg-subtle">
                       {formatRelative(change.at)}
                     </time>
-                    {change.comment !== '' && <p className="mt-1 rounded-md border-l-2 border-border-strong bg-bg-subtle px-2 py-1 text-xs whitespace-pre-wrap text-fg-muted">{change.comment}</p>}
+                    {change.comment !== '' && change.comment !== reopenedComment && <p className="mt-1 rounded-md border-l-2 border-border-strong bg-bg-subtle px-2 py-1 text-xs whitespace-pre-wrap text-fg-muted">{change.comment}</p>}
                   </div>
                 </li>
               )
@@ -429,7 +428,7 @@ function ReviewNote({ deliverable }: { deliverable: Deliverable }) {
       </p>
     )
   }
-  if (deliverable.status !== 'draft' || last === undefined || last.status !== 'draft' || last.comment === '' || deliverable.statusHistory.length < 2 || last.comment === 'reopened') return null
+  if (deliverable.status !== 'draft' || last === undefined || deliverable.statusHistory.length < 2 || !isChangeRequest(last)) return null
   const by = findMember(root, last.by)
   return (
     <div className="mt-4 flex gap-2.5 rounded-lg border border-border bg-bg-subtle px-3 py-2.5 text-sm">

@@ -216,9 +216,11 @@ export function TrackerGrid({ doc, awareness, label, editable = true }: { doc: Y
     }
     const next = rows[index + 1] ?? rows[index - 1]
     if (next !== undefined) setActive((current) => (current === null ? null : { rowId: next.id, col: current.col }))
+    const label = columns.map((column) => row.values[column.id]).find((value): value is string => typeof value === 'string' && value.trim() !== '')
     toast({
       tone: 'info',
       title: `Row ${index + 1} deleted`,
+      body: label ?? null,
       action: {
         label: 'Undo',
         run: () => {

@@ -67,6 +67,31 @@ export function statusActions(status: DeliverableStatus): StatusAction[] {
   }
 }
 
+/** What a status change says in the history: `sent it for review`, `asked for changes`… */
+export function historyVerb(change: { status: DeliverableStatus; comment: string }, first: boolean): string {
+  if (first) return 'created it'
+  switch (change.status) {
+    case 'in-review':
+      return 'sent it for review'
+    case 'approved':
+      return 'approved it'
+    case 'draft':
+      if (change.comment === reopenedComment) return 'reopened it as a draft'
+      return isChangeRequest(change) ? 'asked for changes' : 'set it back to draft'
+  }
+}
+
+/** The comment "Reopen as draft" leaves in the history. */
+export const reopenedComment = 'reopened'
+
+/**
+ * Whether a change back to draft carries a reviewer's request (review.requestChanges) rather than a
+ * reopening, or a coworker's note that it changed an approved deliverable (electron/host/workflows/review.ts).
+ */
+export function isChangeRequest(change: { status: DeliverableStatus; comment: string }): boolean {
+  return change.status === 'draft' && change.comment !== '' && change.comment !== reopenedComment && change.comment !== 'changed after it was approved'
+}
+
 /** A file name for an export: the title, made safe for every file system. */
 export function exportFileName(title: string, extension: string): string {
   const base = title

@@ -5,7 +5,7 @@ import { deliverableDocName } from '../../../shared/docNames.ts'
 import { newId } from '../../../shared/ids.ts'
 import type { Deliverable } from '../../../shared/model/types.ts'
 import { rootCollections } from '../../../shared/model/rootDoc.ts'
-import { renameDeliverable, type DeliverableDocs } from '../../../shared/operations/deliverables.ts'
+import { touchDeliverable, type DeliverableDocs } from '../../../shared/operations/deliverables.ts'
 import type { OperationContext } from '../../../shared/operations/context.ts'
 import type { ReplicaPool, ReplicaState } from '../data/replicaPool.ts'
 import { cursorColor } from './model.ts'
@@ -112,8 +112,7 @@ const touchEveryMs = 60_000
 
 /**
  * Keeps the index's "updated" time current while this window edits the deliverable's content (typing
- * in the editor, changing tracker cells), at most once a minute. It uses renameDeliverable with the
- * title as it is, which changes nothing but `updatedAt`. Only this window's own transactions count
+ * in the editor, changing tracker cells), at most once a minute. Only this window's own transactions count
  * (`transaction.local`); changes the Host relays are applied as updates, which are not local.
  */
 export function useTouchWhileEditing(root: Y.Doc, doc: Y.Doc, deliverableId: string, context: OperationContext): void {
@@ -123,10 +122,8 @@ export function useTouchWhileEditing(root: Y.Doc, doc: Y.Doc, deliverableId: str
     const touch = () => {
       timer = null
       last = Date.now()
-      const title = rootCollections(root).deliverables.get(deliverableId)?.get('title')
-      if (typeof title !== 'string') return
       try {
-        renameDeliverable(root, { deliverableId, title }, context)
+        touchDeliverable(root, { deliverableId }, context)
       } catch {
         // A deliverable removed meanwhile has nothing to touch.
       }

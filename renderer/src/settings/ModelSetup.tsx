@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import type { Bridge, RequestOutput } from '../../../shared/bridge/contract.ts'
 import { Button, cx, ProblemNotice, TextField } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
-import { keyStatus, keyStorage, rememberSavedKey, type ModelSettings } from './models.ts'
+import { keyStatus, keyStorage, type ModelSettings } from './models.ts'
 
 export type { ModelSettings } from './models.ts'
 export { modelSummary } from './models.ts'
@@ -67,7 +67,7 @@ export function useSavedFlag(): [boolean, () => void, () => void] {
 
 export function SavedNote({ shown, children = 'Saved' }: { shown: boolean; children?: ReactNode }) {
   return (
-    <span role="status" className={cx('flex items-center gap-1 text-sm text-success transition-opacity', shown ? 'opacity-100' : 'opacity-0')}>
+    <span role="status" className="flex items-center gap-1 text-sm text-success">
       {shown && (
         <>
           <CircleCheck aria-hidden className="size-3.5" />
@@ -103,7 +103,6 @@ export function AnthropicForm({ bridge, models, onChange, showStorage = true }: 
       ...(key === '' ? {} : { apiKey: key }),
       ...(baseChanged ? { baseURL: baseURL.trim() === '' ? null : baseURL.trim() } : {})
     })
-    if (key !== '') rememberSavedKey(key)
     onChange(next)
     setApiKey('')
     setBaseURL(next.anthropic.baseURL ?? '')
@@ -133,7 +132,6 @@ export function AnthropicForm({ bridge, models, onChange, showStorage = true }: 
     setResult(null)
     try {
       onChange(await bridge.request('settings.setAnthropic', { apiKey: '' }))
-      rememberSavedKey(null)
     } catch (error) {
       setProblem(toProblem(error, 'try again'))
     } finally {

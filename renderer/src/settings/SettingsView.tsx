@@ -28,11 +28,14 @@ export function SettingsView() {
   const requested = route.view === 'settings' ? (route.section ?? null) : null
   const [active, setActive] = useState<SettingsSection>(requested ?? 'profile')
   const scroller = useRef<HTMLDivElement>(null)
+  // After a jump to a section (the list, or #/settings/<section>) that section stays marked until the person scrolls.
+  const pinned = useRef(requested !== null)
 
   // #/settings/models (the assistant's "Open Settings → Models") scrolls to that section.
   useEffect(() => {
     if (requested === null) return
     setActive(requested)
+    pinned.current = true
     document.getElementById(`settings-${requested}`)?.scrollIntoView({ block: 'start' })
   }, [requested])
 
@@ -41,17 +44,24 @@ export function SettingsView() {
     const element = scroller.current
     if (element === null) return
     const onScroll = () => {
+      if (pinned.current) return
       const top = element.getBoundingClientRect().top
       let current: SettingsSection = 'profile'
       for (const section of sections) {
         const node = document.getElementById(`settings-${section.id}`)
-        if (node !== null && node.getBoundingClientRect().top - top < 120) current = section.id
+        if (node !== null && node.getBoundingClientRect().top - top < element.clientHeight * 0.4) current = section.id
       }
-      if (element.scrollTop + element.clientHeight >= element.scrollHeight - 4) current = sections.at(-1)!.id
       setActive(current)
     }
+    const unpin = () => {
+      pinned.current = false
+    }
     element.addEventListener('scroll', onScroll, { passive: true })
-    return () => element.removeEventListener('scroll', onScroll)
+    for (const name of ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const) element.addEventListener(name, unpin, { passive: true })
+    return () => {
+      element.removeEventListener('scroll', onScroll)
+      for (const name of ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const) element.removeEventListener(name, unpin)
+    }
   }, [])
 
   return (
@@ -70,8 +80,9 @@ export function SettingsView() {
               onClick={(event) => {
                 event.preventDefault()
                 setActive(section.id)
+                pinned.current = true
                 navigate({ view: 'settings', section: section.id }, { replace: true })
-                document.getElementById(`settings-${section.id}`)?.scrollIntoView({ block: 'start', behavior: 'smooth' })
+                document.getElementById(`settings-${section.id}`)?.scrollIntoView({ block: 'start' })
               }}
               className={cx('flex h-8 items-center gap-2 rounded-md px-2 text-sm', active === section.id ? 'bg-bg-emphasis font-medium text-fg' : 'text-fg-muted hover:bg-bg-muted hover:text-fg')}
             >

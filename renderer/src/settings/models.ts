@@ -13,19 +13,9 @@ export const claudeModels: readonly { id: string; label: string; note: string }[
   { id: 'claude-haiku-5-5', label: 'Claude Haiku 5.5', note: 'fastest' }
 ]
 
-// The last four characters of a key saved from this window, to tell keys apart when the Host does not say
-// (the bridge's settings view may carry `keyHint`; the key itself never reaches the renderer).
-let savedKeyEnding: string | null = null
-
-export function rememberSavedKey(key: string | null): void {
-  savedKeyEnding = key !== null && key.length >= 12 ? key.slice(-4) : null
-}
-
-/** "…1234" for the Anthropic key in use, when it is known. */
+/** The last four characters of the Anthropic key in use, to tell keys apart (the key itself never reaches the renderer). */
 export function keyEnding(models: ModelSettings): string | null {
-  const hint = (models.anthropic as { keyHint?: unknown }).keyHint
-  if (typeof hint === 'string' && hint !== '') return hint
-  return models.anthropic.keySource === 'settings' ? savedKeyEnding : null
+  return models.anthropic.keyHint === '' ? null : models.anthropic.keyHint
 }
 
 /** The Anthropic key's state in words: "Key ending …1234", "Using ANTHROPIC_API_KEY from the environment", "No key yet". */

@@ -35,7 +35,8 @@ export function Sidebar({ workspaces, onSwitchWorkspace }: { workspaces: Request
   // Alt+Up / Alt+Down: the previous or next channel, as in other team apps.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!event.altKey || event.metaKey || event.ctrlKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return
+      // A view that handled the keys itself (a tracker moving a row) has the last word.
+      if (event.defaultPrevented || !event.altKey || event.metaKey || event.ctrlKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return
       const ids = joinedIds === '' ? [] : joinedIds.split(',')
       if (ids.length === 0) return
       event.preventDefault()

@@ -31,6 +31,9 @@ export interface BenchContext extends ScenarioContext {
 
 /** Resources for one benchmark run; `close()` releases them in reverse. Page errors are printed, not fatal. */
 export function benchContext(name: string): BenchContext {
+  // Benches reach no real model: only the fake Messages API (startFakeModel) sets these.
+  delete process.env['ANTHROPIC_API_KEY']
+  delete process.env['ANTHROPIC_BASE_URL']
   const cleanups: Array<() => unknown> = []
   const pageErrors: string[] = []
   return {

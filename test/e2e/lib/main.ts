@@ -27,6 +27,10 @@ for (let index = 0; index < args.length; index++) {
   }
 }
 
+// No scenario may reach a real model: only the fake Messages API a scenario starts sets these.
+delete process.env['ANTHROPIC_API_KEY']
+delete process.env['ANTHROPIC_BASE_URL']
+
 const writeSummary = (counts: { passed: number; failed: number }) => {
   if (summaryFile === null) return
   mkdirSync(path.dirname(summaryFile), { recursive: true })

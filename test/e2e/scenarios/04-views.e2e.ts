@@ -3,13 +3,14 @@ import path from 'node:path'
 import { launchBrowser, openApp, screenshot, screenshotThemes, startDevice, startFakeModel, startSync } from '../lib/app.ts'
 import { hasText, hidden, visible } from '../lib/expect.ts'
 import { scenario } from '../lib/harness.ts'
-import { repoRoot } from '../lib/paths.ts'
+import { repoRoot, screenshotsDir } from '../lib/paths.ts'
 import { seedWorkspace } from '../lib/seed.ts'
 import { composer, mention, message, openChannel, restPointer } from '../lib/ui.ts'
 
 /**
  * Every main view, in light and dark, of a workspace with some life in it: people, a coworker that has
- * answered with a tool call and a document, a thread. Also the README's picture (docs/screenshot.png).
+ * answered with a tool call and a document, a thread. Also the README's picture (docs/screenshot.png, with
+ * --update-docs-screenshot).
  */
 scenario('views in light and dark: channel with a coworker reply, thread, trail, member, quick switcher, settings, every section', async (context) => {
   const fake = await startFakeModel(context)
@@ -92,7 +93,8 @@ scenario('views in light and dark: channel with a coworker reply, thread, trail,
   await visible(members.getByRole('button', { name: 'Scout, AI coworker' }))
   await restPointer(page)
   await screenshotThemes(page, 'channel')
-  copyFileSync(path.join(repoRoot, 'test', '.artifacts', 'screenshots', 'e2e-channel-light.png'), path.join(repoRoot, 'docs', 'screenshot.png'))
+  // The README's picture is committed: rewritten only when asked (node test/e2e/run.mjs --update-docs-screenshot).
+  if (process.env['COMMONS_E2E_UPDATE_DOCS_SCREENSHOT'] === '1') copyFileSync(path.join(screenshotsDir, 'e2e-channel-light.png'), path.join(repoRoot, 'docs', 'screenshot.png'))
 
   // A thread.
   const launch = message(page, 'general', 'The launch moved to Friday')
