@@ -56,13 +56,14 @@ describe('model settings', () => {
     await expect(settings.local()).rejects.toMatchObject({ reason: 'not-configured', message: 'no local model endpoint is set up' })
   })
 
-  it('keeps a local endpoint key when the endpoint is saved again without one, and removes it when asked', async () => {
+  it('keeps a local endpoint key when the endpoint is saved again without one, and drops it with the endpoint', async () => {
     const directory = await dataDir()
     const settings = await ModelSettingsStore.open({ dataDir: directory, env: {} })
     await settings.setLocal({ baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: 'local-secret' })
     await settings.setLocal({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen3' })
     expect(await settings.local()).toMatchObject({ kind: 'openai-compatible', model: 'qwen3', apiKey: 'local-secret' })
-    await settings.setLocal({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen3', apiKey: '' })
+    await settings.setLocal(null)
+    await settings.setLocal({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen3' })
     expect((await settings.local()) as { apiKey?: string }).not.toHaveProperty('apiKey', 'local-secret')
   })
 

@@ -216,8 +216,8 @@ export class ModelSettingsStore implements ModelSettings {
 
   /** The local OpenAI-compatible endpoint (Ollama, LM Studio, llama.cpp server), or null to forget it. */
   /**
-   * Saves the local endpoint, or removes it with null. Without `apiKey` a key saved before is kept (a form
-   * does not send a secret back); an empty `apiKey` removes it.
+   * Saves the local endpoint, or removes it (and its key) with null. Without `apiKey` a key saved before
+   * is kept: a settings form does not send a secret back.
    */
   async setLocal(input: z.input<typeof localSettingsInput> | null): Promise<void> {
     const parsed = input === null ? null : parseInput('save local model', localSettingsInput, input)
@@ -226,7 +226,7 @@ export class ModelSettingsStore implements ModelSettings {
         draft.local = null
         return
       }
-      const apiKey = parsed.apiKey === undefined ? draft.local?.apiKey : parsed.apiKey === '' ? undefined : parsed.apiKey
+      const apiKey = parsed.apiKey ?? draft.local?.apiKey
       draft.local = { baseURL: parsed.baseURL, model: parsed.model, ...(apiKey === undefined ? {} : { apiKey }) }
     })
   }
