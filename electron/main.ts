@@ -6,7 +6,7 @@
  * What it decides is in Electron-free modules under electron/shell/ (tested without Electron): the CSP and
  * the protocol's files, navigation, window and permission policy (security.ts), remembered window places
  * (windowState.ts), the menu (menu.ts), `commons://` links (deepLink.ts), app events to the renderer
- * (appEvents.ts) and when a notification is shown natively (nativeNotifications.ts).
+ * (shared/bridge/appEvents.ts) and when a notification is shown natively (nativeNotifications.ts).
  * docs/electron-security.md maps all of it to Electron's security checklist.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, screen, session, shell, utilityProcess, type WebContents } from 'electron'
@@ -24,7 +24,7 @@ import { Host } from './host/host.ts'
 import { NotificationFeed } from './host/notifications/index.ts'
 import { noSecretProtection } from './host/settings/secretProtection.ts'
 import type { SecretProtector } from './host/settings/modelSettingsTypes.ts'
-import { appEventChannel, assistantRoute, channelOfUrl, openAssistantChannel, openAssistantInput, type AppEvent } from './shell/appEvents.ts'
+import { appEventChannel, assistantRoute, channelOfUrl, openAssistantChannel, openAssistantInput, type AppEvent } from '../shared/bridge/appEvents.ts'
 import { appRootUrl, appScheme, resolveAppRequest } from './shell/appProtocol.ts'
 import { appResponseHeaders } from './shell/csp.ts'
 import { deepLinkFromArgv, deepLinkScheme, parseDeepLink, type DeepLink } from './shell/deepLink.ts'

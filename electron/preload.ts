@@ -8,7 +8,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron'
 import { bridgeError, bridgeEvents, bridgeRequests, type Bridge, type EventName, type RequestName } from '../shared/bridge/contract.ts'
-import { appEvent, appEventChannel, openAssistantChannel, type AppEvent } from './shell/appEvents.ts'
+import { appEvent, appEventChannel, openAssistantChannel, type AppEvent } from '../shared/bridge/appEvents.ts'
 
 // Literal copies of electron/host/bridge/ipcConnections.ts's names: the sandboxed preload bundles only what it needs.
 const requestChannel = 'commons:request'
@@ -43,7 +43,7 @@ function on(name: EventName, listener: (payload: unknown) => void): () => void {
 }
 
 /**
- * App events from the desktop shell (electron/shell/appEvents.ts): menu commands, a `commons://join/…`
+ * App events from the desktop shell (shared/bridge/appEvents.ts): menu commands, a `commons://join/…`
  * link, a clicked notification. Outside the bridge, which is the same for the web host. Events that
  * arrive before anyone listens (a link that launched the app) wait here for the first listener.
  */

@@ -1,5 +1,5 @@
 import type { EventPayload } from '../../shared/bridge/contract.ts'
-import type { AppEvent } from './appEvents.ts'
+import type { AppEvent } from '../../shared/bridge/appEvents.ts'
 
 /**
  * When the desktop app shows a Host notification (electron/host/notifications/) as a native one: only

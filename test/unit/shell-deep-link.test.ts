@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { encodeInvite } from '../../electron/host/invites.ts'
 import { newId } from '../../shared/ids.ts'
-import { appEvent, assistantRoute, channelOfUrl, openAssistantInput } from '../../electron/shell/appEvents.ts'
+import { appEvent, assistantRoute, channelOfUrl, openAssistantInput } from '../../shared/bridge/appEvents.ts'
 import { deepLinkFromArgv, parseDeepLink } from '../../electron/shell/deepLink.ts'
 
 const invite = encodeInvite({ server: 'https://sync.acme.test', workspaceId: newId('ws'), workspaceName: 'Acme', code: 'abcdefgh12345678', expiresAt: '2030-01-01T00:00:00.000Z' })

@@ -6,13 +6,15 @@ import { connectBridge } from '../../bridge/index.ts'
 import { EmptyState, ProblemNotice, Spinner } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { Onboarding } from '../onboarding/Onboarding.tsx'
+import { onAppEvent } from './appEvents.ts'
+import { navigate } from './route.ts'
 import { WorkspaceShell } from '../workspace/WorkspaceShell.tsx'
 
 type Opened = RequestOutput<'workspaces.open'>
 type Phase =
   | { kind: 'loading' }
   | { kind: 'problem'; problem: Problem }
-  | { kind: 'setup'; displayName: string; canCancel: boolean }
+  | { kind: 'setup'; displayName: string; canCancel: boolean; start?: { tab: 'create' | 'join'; invite: string } }
   | { kind: 'workspace'; opened: Opened }
 
 const lastWorkspaceKey = 'commons:last-workspace'
@@ -89,6 +91,21 @@ function Boot({ bridge }: { bridge: Bridge }) {
 
   useEffect(start, [start])
 
+  // The desktop shell's File menu and `commons://join/…` links show the create or join step; a click on a
+  // native notification opens its workspace's channel.
+  useEffect(
+    () =>
+      onAppEvent((event) => {
+        if (event.command === 'new-workspace') setPhase({ kind: 'setup', displayName, canCancel: workspaces.length > 0, start: { tab: 'create', invite: '' } })
+        else if (event.command === 'join-workspace') setPhase({ kind: 'setup', displayName, canCancel: workspaces.length > 0, start: { tab: 'join', invite: event.invite ?? '' } })
+        else if (event.command === 'open-channel') {
+          if (phase.kind !== 'workspace' || phase.opened.workspaceId !== event.workspaceId) open(event.workspaceId)
+          if (event.channelId !== null) navigate({ view: 'channel', channelId: event.channelId })
+        }
+      }),
+    [displayName, workspaces.length, phase, open]
+  )
+
   const refreshWorkspaces = useCallback(() => {
     bridge
       .request('workspaces.list', {})
@@ -108,9 +125,11 @@ function Boot({ bridge }: { bridge: Bridge }) {
     case 'setup':
       return (
         <Onboarding
+          key={phase.start === undefined ? 'first-run' : `${phase.start.tab}:${phase.start.invite}`}
           bridge={bridge}
           displayName={phase.displayName}
           onCancel={phase.canCancel ? start : undefined}
+          {...(phase.start !== undefined ? { start: phase.start } : {})}
           onDone={(opened) => {
             rememberWorkspace(opened.workspaceId)
             refreshWorkspaces()

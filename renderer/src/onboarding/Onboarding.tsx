@@ -12,7 +12,20 @@ type Opened = RequestOutput<'workspaces.open'>
  * First run (and "Create or join a workspace…"): make a workspace or join one from an invite, then set
  * up a model, or skip and be told what will wait for one.
  */
-export function Onboarding({ bridge, displayName, onDone, onCancel }: { bridge: Bridge; displayName: string; onDone: (opened: Opened) => void; onCancel?: (() => void) | undefined }) {
+export function Onboarding({
+  bridge,
+  displayName,
+  onDone,
+  onCancel,
+  start = { tab: 'create', invite: '' }
+}: {
+  bridge: Bridge
+  displayName: string
+  onDone: (opened: Opened) => void
+  onCancel?: (() => void) | undefined
+  /** Which tab to show first, and an invite to prefill (a `commons://join/…` link that opened the app). */
+  start?: { tab: 'create' | 'join'; invite: string }
+}) {
   const [opened, setOpened] = useState<Opened | null>(null)
   return (
     <div className="flex h-full overflow-y-auto bg-bg-subtle">
@@ -25,7 +38,7 @@ export function Onboarding({ bridge, displayName, onDone, onCancel }: { bridge: 
           <Steps current={opened === null ? 1 : 2} />
         </div>
         <div className="rounded-xl border border-border bg-bg p-6 shadow-md">
-          {opened === null ? <WorkspaceStep bridge={bridge} displayName={displayName} onOpened={setOpened} /> : <ModelStep bridge={bridge} onDone={() => onDone(opened)} />}
+          {opened === null ? <WorkspaceStep bridge={bridge} displayName={displayName} start={start} onOpened={setOpened} /> : <ModelStep bridge={bridge} onDone={() => onDone(opened)} />}
         </div>
         {onCancel !== undefined && opened === null && (
           <button type="button" onClick={onCancel} className="mt-4 flex items-center gap-1.5 text-sm text-fg-muted hover:text-fg">
@@ -59,10 +72,20 @@ interface WorkspaceDraft {
   invite: string
 }
 
-function WorkspaceStep({ bridge, displayName, onOpened }: { bridge: Bridge; displayName: string; onOpened: (opened: Opened) => void }) {
-  const [tab, setTab] = useState<'create' | 'join'>('create')
+function WorkspaceStep({
+  bridge,
+  displayName,
+  start,
+  onOpened
+}: {
+  bridge: Bridge
+  displayName: string
+  start: { tab: 'create' | 'join'; invite: string }
+  onOpened: (opened: Opened) => void
+}) {
+  const [tab, setTab] = useState<'create' | 'join'>(start.tab)
   // One draft for both tabs, so switching between them loses nothing typed.
-  const [draft, setDraft] = useState<WorkspaceDraft>({ name: '', userName: displayName, serverUrl: '', invite: '' })
+  const [draft, setDraft] = useState<WorkspaceDraft>({ name: '', userName: displayName, serverUrl: '', invite: start.invite })
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<Problem | null>(null)
   const change = (field: keyof WorkspaceDraft) => (event: ChangeEvent<HTMLInputElement>) => setDraft((current) => ({ ...current, [field]: event.target.value }))

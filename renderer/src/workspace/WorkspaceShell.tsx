@@ -26,6 +26,7 @@ import { QuickSwitcher } from './QuickSwitcher.tsx'
 import { Sidebar } from './Sidebar.tsx'
 import { Toaster } from './Toaster.tsx'
 import { openMemberEvent } from './events.ts'
+import { onAppEvent } from '../app/appEvents.ts'
 
 type Opened = RequestOutput<'workspaces.open'>
 
@@ -111,6 +112,16 @@ export function WorkspaceShell({
       .then(setModels)
       .catch((error: unknown) => setModelsProblem(toProblem(error)))
   }, [bridge])
+
+  // The desktop shell's View and app menus: show the quick switcher, or Settings.
+  useEffect(
+    () =>
+      onAppEvent((event) => {
+        if (event.command === 'quick-switcher') setSwitcher(true)
+        else if (event.command === 'settings') navigate({ view: 'settings' })
+      }),
+    []
+  )
 
   // Cmd/Ctrl+K opens the quick switcher from anywhere.
   useEffect(() => {
