@@ -86,14 +86,18 @@ try {
   }
   if (trend.at(-1)!.rounds !== cycle) await sample(startedAt)
 
-  // Least-squares slope of the heap over the second half (after warm-up), in MiB per hour of session.
+  // Least-squares slope of the heap over the second half (after warm-up): per round of the session, and
+  // per minute at this (compressed) pace.
   const tail = trend.slice(Math.floor(trend.length / 2))
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length
-  const mx = mean(tail.map((point) => point.minute))
-  const my = mean(tail.map((point) => point.heapMiB))
-  const denominator = tail.reduce((sum, point) => sum + (point.minute - mx) ** 2, 0)
-  const slopePerMinute = denominator === 0 ? NaN : tail.reduce((sum, point) => sum + (point.minute - mx) * (point.heapMiB - my), 0) / denominator
-
+  const slope = (x: (point: (typeof trend)[number]) => number) => {
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length
+    const mx = mean(tail.map(x))
+    const my = mean(tail.map((point) => point.heapMiB))
+    const denominator = tail.reduce((sum, point) => sum + (x(point) - mx) ** 2, 0)
+    return denominator === 0 ? NaN : tail.reduce((sum, point) => sum + (x(point) - mx) * (point.heapMiB - my), 0) / denominator
+  }
+  const perRoundKiB = slope((point) => point.rounds) * 1024
+  const perMinuteMiB = slope((point) => point.minute)
   log(`ui-memory: ${minutes} min session, ${cycle} rounds (each: a streamed coworker reply, 3 posts, a thread reply, 3 channel switches, a scroll through #history)`)
   log(
     table(
@@ -101,8 +105,11 @@ try {
       trend.map((point) => [point.minute.toFixed(1), String(point.rounds), formatNumber(point.heapMiB, 1), formatNumber(point.nodes, 0), formatNumber(point.listeners, 0), formatNumber(point.hostRssMiB, 0)])
     )
   )
-  log(`heap trend over the second half: ${Number.isFinite(slopePerMinute) ? `${(slopePerMinute * 60).toFixed(1)} MiB per hour of this session` : '-'} (first ${formatNumber(trend[0]!.heapMiB, 1)} MiB, last ${formatNumber(trend.at(-1)!.heapMiB, 1)} MiB)`)
-  log(`\nwrote ${writeArtifact('ui-memory', { environment: environment(), minutes, rounds: cycle, trend, slopeMiBPerHour: slopePerMinute * 60 })}`)
+  log(
+    `heap trend over the second half: ${Number.isFinite(perRoundKiB) ? `${perRoundKiB.toFixed(1)} KiB per round, ${(perMinuteMiB * 60).toFixed(1)} MiB per hour at this pace (${(cycle / minutes).toFixed(0)} rounds a minute)` : '-'}; ` +
+      `first ${formatNumber(trend[0]!.heapMiB, 1)} MiB, last ${formatNumber(trend.at(-1)!.heapMiB, 1)} MiB. Each round also adds about 10 messages to the workspace.`
+  )
+  log(`\nwrote ${writeArtifact('ui-memory', { environment: environment(), minutes, rounds: cycle, trend, slopeKiBPerRound: perRoundKiB, slopeMiBPerMinute: perMinuteMiB })}`)
 } finally {
   await context.close()
 }

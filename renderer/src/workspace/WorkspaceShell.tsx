@@ -99,6 +99,16 @@ export function WorkspaceShell({
         })
       })
     ]
+    // Status changes the Host sent between answering `workspaces.open` and the line above were not heard:
+    // asking again (the session is already open, so this only reads) brings the pill up to date.
+    let current = true
+    bridge
+      .request('workspaces.open', { workspaceId: opened.workspaceId })
+      .then((again) => {
+        if (current) setSync((state) => (state.status === again.syncStatus ? state : { status: again.syncStatus, detail: null }))
+      })
+      .catch(() => {})
+    stops.push(() => (current = false))
     const reconnecting = bridge as Partial<ReconnectingBridge>
     if (typeof reconnecting.onConnection === 'function') stops.push(reconnecting.onConnection((state) => setConnected(state === 'open')))
     return () => {

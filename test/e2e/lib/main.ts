@@ -6,10 +6,10 @@
  *   --only TEXT        scenarios whose name contains TEXT (repeatable, or comma-separated)
  *   --repeat N         run the selection N times (to look for flakiness)
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { runScenario, scenarios, setCurrentFile } from './harness.ts'
+import { artifactsDir, runScenario, scenarios, setCurrentFile } from './harness.ts'
 import { repoRoot } from './paths.ts'
 
 const args = process.argv.slice(2)
@@ -49,6 +49,9 @@ if (selected.length === 0) {
   writeSummary({ passed: 0, failed: 1 })
   process.exit(1)
 }
+
+// Failure screenshots of earlier runs would be mistaken for this run's.
+rmSync(artifactsDir, { recursive: true, force: true })
 
 const counts = { passed: 0, failed: 0 }
 const started = performance.now()
