@@ -125,3 +125,45 @@ export function workflowHistory(root: Y.Doc, workflowId: string): WorkflowRun[] 
       }
     })
 }
+
+/** The latest task whose result names each deliverable (its coworker and channel made it), in one pass over the tasks. */
+export function producingTasks(root: Y.Doc): Map<string, TaskRecord> {
+  const latest = new Map<string, TaskRecord>()
+  for (const record of rootCollections(root).tasks.values()) {
+    const result = record.get('result') as TaskRecord['result'] | undefined
+    if (result == null || result.deliverableIds.length === 0) continue
+    const task = readRecord<TaskRecord>(record)
+    for (const id of result.deliverableIds) {
+      const current = latest.get(id)
+      if (current === undefined || (task.finishedAt ?? task.createdAt) > (current.finishedAt ?? current.createdAt)) latest.set(id, task)
+    }
+  }
+  return latest
+}
+
+/** The latest task whose result names the deliverable: the coworker (and channel) that made it. */
+export function producingTask(root: Y.Doc, deliverableId: string): TaskRecord | null {
+  return producingTasks(root).get(deliverableId) ?? null
+}
+
+/**
+ * The workflow a task's output belongs to: its own for a slot or a manual run; for a revision, the one
+ * the revised deliverable's first task came from (followed back through earlier revisions).
+ */
+export function workflowOf(root: Y.Doc, task: TaskRecord): Workflow | null {
+  const { tasks, workflows } = rootCollections(root)
+  const seen = new Set<string>()
+  let current: TaskRecord | undefined = task
+  while (current !== undefined && !seen.has(current.id)) {
+    seen.add(current.id)
+    const trigger: TaskRecord['trigger'] = current.trigger
+    if (trigger.type === 'workflow') {
+      const record = workflows.get(trigger.workflowId)
+      return record === undefined ? null : readRecord<Workflow>(record)
+    }
+    if (trigger.type !== 'revision' || trigger.previousTaskId === null) return null
+    const previous = tasks.get(trigger.previousTaskId)
+    current = previous === undefined ? undefined : readRecord<TaskRecord>(previous)
+  }
+  return null
+}

@@ -5,7 +5,7 @@ import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import type { Channel, Deliverable, MessageRecord, TaskRecord, Workflow } from '../../../shared/model/types.ts'
 import { findMember } from '../../../shared/operations/members.ts'
 import { isFinished } from '../../../shared/operations/tasks.ts'
-import { producingTask, workflowOf } from '../workflows/review.ts'
+import { producingTask, workflowOf } from '../../../shared/operations/workflowRuns.ts'
 
 /**
  * What is worth telling a person when they are looking elsewhere, decided from the shared docs alone

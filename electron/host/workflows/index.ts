@@ -8,14 +8,12 @@ export {
   approve,
   requestChanges,
   revisionPrompt,
-  workflowOf,
-  producingTask,
   type ReviewRequest,
   type ReviewOutcome,
   type ChangesRequested,
   type ReviewServices
 } from './review.ts'
-export { createSlotTask, lastTaskSlots, workflowTasks, type WorkflowTask, type WorkflowTrigger } from '../../../shared/operations/workflowRuns.ts'
+export { createSlotTask, lastTaskSlots, producingTask, workflowOf, workflowTasks, type WorkflowTask, type WorkflowTrigger } from '../../../shared/operations/workflowRuns.ts'
 export { formatSlot, latestSlot, minuteOf, nextSlot, slotsBetween } from './slots.ts'
 export { systemTimers, type Timers } from './timers.ts'
 export { actingAs, type WorkflowSession } from './workflowSession.ts'

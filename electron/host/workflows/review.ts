@@ -1,7 +1,6 @@
 import type * as Y from 'yjs'
 import { conflict, forbidden } from '../../../shared/errors.ts'
 import { silentLogger, type Logger } from '../../../shared/log.ts'
-import { readRecord } from '../../../shared/model/records.ts'
 import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import type { Deliverable, MemoryItem, TaskRecord, Workflow } from '../../../shared/model/types.ts'
 import { getDeliverable, setDeliverableStatus } from '../../../shared/operations/deliverables.ts'
@@ -10,6 +9,7 @@ import { findMember, getMember } from '../../../shared/operations/members.ts'
 import { postMessage } from '../../../shared/operations/messages.ts'
 import { createTask } from '../../../shared/operations/tasks.ts'
 import { parseInput, trimmedText } from '../../../shared/operations/validate.ts'
+import { producingTask, workflowOf } from '../../../shared/operations/workflowRuns.ts'
 import { actingAs, type WorkflowSession } from './workflowSession.ts'
 
 /**
@@ -154,39 +154,6 @@ function reviewRequestText(root: Y.Doc, workflow: Workflow, sent: readonly Deliv
     return `${workflow.name} is ready for review: ${titles}. Its owner has left the workspace, so anyone can approve it or ask for changes.`
   }
   return `@${owner.handle} ${workflow.name} is ready for your review: ${titles}. Approve it or ask for changes.`
-}
-
-/**
- * The workflow a task's output belongs to: its own for a slot or a manual run; for a revision, the one
- * the revised deliverable's first task came from (followed back through earlier revisions).
- */
-export function workflowOf(root: Y.Doc, task: TaskRecord): Workflow | null {
-  const { tasks, workflows } = rootCollections(root)
-  const seen = new Set<string>()
-  let current: TaskRecord | undefined = task
-  while (current !== undefined && !seen.has(current.id)) {
-    seen.add(current.id)
-    const trigger: TaskRecord['trigger'] = current.trigger
-    if (trigger.type === 'workflow') {
-      const record = workflows.get(trigger.workflowId)
-      return record === undefined ? null : readRecord<Workflow>(record)
-    }
-    if (trigger.type !== 'revision' || trigger.previousTaskId === null) return null
-    const previous = tasks.get(trigger.previousTaskId)
-    current = previous === undefined ? undefined : readRecord<TaskRecord>(previous)
-  }
-  return null
-}
-
-/** The latest task whose result names the deliverable: the coworker (and channel) that made it. */
-export function producingTask(root: Y.Doc, deliverableId: string): TaskRecord | null {
-  let latest: TaskRecord | null = null
-  for (const record of rootCollections(root).tasks.values()) {
-    const task = readRecord<TaskRecord>(record)
-    if (task.result?.deliverableIds.includes(deliverableId) !== true) continue
-    if (latest === null || (task.finishedAt ?? task.createdAt) > (latest.finishedAt ?? latest.createdAt)) latest = task
-  }
-  return latest
 }
 
 function requirePerson(session: WorkflowSession, action: string) {

@@ -2,12 +2,13 @@ import type * as Y from 'yjs'
 import { readRecord } from '../../../shared/model/records.ts'
 import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import type { Deliverable, Member, TaskRecord, Workflow } from '../../../shared/model/types.ts'
+import { producingTasks, workflowOf } from '../../../shared/operations/workflowRuns.ts'
 
 /**
  * The review queue: deliverables "in review" that a workflow's coworker produced (a scheduled slot, a
  * manual run, or a revision of one of its deliverables), with who is asked to look. The workflow's owner
  * is asked (the review policy @mentions them); when the owner has left the workspace, anyone may review.
- * Pure reads over the root doc, the same rules as the Host's review policy (electron/host/workflows/review.ts).
+ * Pure reads over the root doc, with the rules the Host's review policy uses (shared/operations/workflowRuns.ts).
  */
 
 export interface ReviewItem {
@@ -28,40 +29,6 @@ export interface ReviewQueue {
   others: ReviewItem[]
 }
 
-/** The latest task whose result names each deliverable, in one pass over the tasks. */
-export function producingTasks(root: Y.Doc): Map<string, TaskRecord> {
-  const latest = new Map<string, TaskRecord>()
-  for (const record of rootCollections(root).tasks.values()) {
-    const result = record.get('result') as TaskRecord['result'] | undefined
-    if (result == null || result.deliverableIds.length === 0) continue
-    const task = readRecord<TaskRecord>(record)
-    for (const id of result.deliverableIds) {
-      const current = latest.get(id)
-      if (current === undefined || (task.finishedAt ?? task.createdAt) > (current.finishedAt ?? current.createdAt)) latest.set(id, task)
-    }
-  }
-  return latest
-}
-
-/** The workflow a task's output belongs to: its own, or for a revision the one its first task came from. */
-export function workflowOfTask(root: Y.Doc, task: TaskRecord): Workflow | null {
-  const { tasks, workflows } = rootCollections(root)
-  const seen = new Set<string>()
-  let current: TaskRecord | undefined = task
-  while (current !== undefined && !seen.has(current.id)) {
-    seen.add(current.id)
-    const trigger: TaskRecord['trigger'] = current.trigger
-    if (trigger.type === 'workflow') {
-      const record = workflows.get(trigger.workflowId)
-      return record === undefined ? null : readRecord<Workflow>(record)
-    }
-    if (trigger.type !== 'revision' || trigger.previousTaskId === null) return null
-    const previous = tasks.get(trigger.previousTaskId)
-    current = previous === undefined ? undefined : readRecord<TaskRecord>(previous)
-  }
-  return null
-}
-
 export function reviewQueue(root: Y.Doc, memberId: string): ReviewQueue {
   const { deliverables, members } = rootCollections(root)
   const producers = producingTasks(root)
@@ -72,7 +39,7 @@ export function reviewQueue(root: Y.Doc, memberId: string): ReviewQueue {
     const deliverable = readRecord<Deliverable>(record)
     const task = producers.get(deliverable.id)
     if (task === undefined) continue
-    const workflow = workflowOfTask(root, task)
+    const workflow = workflowOf(root, task)
     if (workflow === null) continue
     const ownerRecord = members.get(workflow.ownerId)
     const owner = ownerRecord === undefined ? undefined : readRecord<Member>(ownerRecord)
