@@ -1,3 +1,5 @@
+import { rendererContentSecurityPolicy, rendererHeaders } from '../host/rendererFiles.ts'
+
 /**
  * The Content-Security-Policy of the renderer in the desktop app, sent as a response header by the
  * `app://` protocol handler (electron/main.ts, appProtocol.ts). The renderer's HTML carries a meta CSP too
@@ -6,28 +8,8 @@
  * bridge over IPC). A test checks the two agree (test/unit/shell-csp.test.ts).
  */
 
-export const rendererCspDirectives: ReadonlyArray<readonly [directive: string, sources: readonly string[]]> = [
-  ['default-src', ["'none'"]],
-  ['script-src', ["'self'"]],
-  // TipTap and Radix add <style> elements at run time; scripts stay strict.
-  ['style-src', ["'self'", "'unsafe-inline'"]],
-  ['img-src', ["'self'", 'data:', 'blob:']],
-  ['font-src', ["'self'"]],
-  // The bridge is IPC: nothing to connect to but the app's own origin.
-  ['connect-src', ["'self'"]],
-  ['worker-src', ["'self'"]],
-  ['manifest-src', ["'self'"]],
-  ['frame-src', ["'none'"]],
-  ['media-src', ["'none'"]],
-  ['object-src', ["'none'"]],
-  ['base-uri', ["'none'"]],
-  ['form-action', ["'none'"]],
-  ['frame-ancestors', ["'none'"]]
-]
-
-export function rendererContentSecurityPolicy(): string {
-  return rendererCspDirectives.map(([directive, sources]) => `${directive} ${sources.join(' ')}`).join('; ')
-}
+// The desktop app's CSP is the renderer's with no bridge websocket: Electron carries the bridge over IPC.
+export { rendererContentSecurityPolicy, rendererCspDirectives } from '../host/rendererFiles.ts'
 
 /** A CSP string as directive → sources (lowercased directive names; the first of a repeated directive wins, as browsers do). */
 export function parseContentSecurityPolicy(policy: string): Map<string, string[]> {
@@ -52,9 +34,7 @@ export function appResponseHeaders(contentType: string): Record<string, string> 
   return {
     'Content-Type': contentType,
     'Content-Security-Policy': rendererContentSecurityPolicy(),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
+    ...rendererHeaders,
     'Cache-Control': 'no-cache'
   }
 }
