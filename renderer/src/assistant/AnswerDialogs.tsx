@@ -1,9 +1,11 @@
 import * as Select from '@radix-ui/react-select'
-import { Check, ChevronDown, FilePlus2, Send } from 'lucide-react'
+import { FilePlus2, Send } from 'lucide-react'
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import type { Channel } from '../../../shared/model/types.ts'
 import { Markdown } from '../channel/Markdown.tsx'
-import { AppDialog, Button, ProblemNotice, TextField } from '../components/ui.tsx'
+import { FormActions } from '../components/forms.tsx'
+import { SelectChevron, SelectMenu, SelectMenuItem } from '../components/select.tsx'
+import { AppDialog, ProblemNotice, TextField } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { suggestTitle, type AssistantClient } from './assistantClient.ts'
 
@@ -77,14 +79,10 @@ export function ShareDialog({
           <ChannelSelect label="Channel" channels={channels} value={channelId} onChange={setChannelId} />
         )}
         {answer !== null && <AnswerPreview text={answer.text} />}
-        {problem !== null && <ProblemNotice problem={problem} compact />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={channel === null}>
-            <Send aria-hidden className="size-3.5" />
-            {channel === null ? 'Share' : `Share to #${channel.name}`}
-          </Button>
-        </div>
+        <FormActions problem={problem} onCancel={onClose} busy={busy} disabled={channel === null}>
+          <Send aria-hidden className="size-3.5" />
+          {channel === null ? 'Share' : `Share to #${channel.name}`}
+        </FormActions>
       </form>
     </AppDialog>
   )
@@ -148,14 +146,10 @@ export function SaveDialog({
         <TextField label="Title" value={title} maxLength={200} onChange={(event) => setTitle(event.target.value)} autoFocus error={title.trim() === '' ? 'Give it a title' : null} />
         <ChannelSelect label="Channel" optional channels={channels} value={channelId} onChange={setChannelId} />
         {answer !== null && <AnswerPreview text={answer.text} />}
-        {problem !== null && <ProblemNotice problem={problem} compact />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={title.trim() === ''}>
-            <FilePlus2 aria-hidden className="size-3.5" />
-            Save deliverable
-          </Button>
-        </div>
+        <FormActions problem={problem} onCancel={onClose} busy={busy} disabled={title.trim() === ''}>
+          <FilePlus2 aria-hidden className="size-3.5" />
+          Save deliverable
+        </FormActions>
       </form>
     </AppDialog>
   )
@@ -183,32 +177,14 @@ function ChannelSelect({ label, channels, value, onChange, optional = false }: {
       <Select.Root value={value} onValueChange={onChange}>
         <Select.Trigger aria-labelledby={labelId} className="inline-flex h-9 w-full items-center justify-between gap-2 rounded-md border border-border-strong bg-bg px-2.5 text-base shadow-sm focus:border-accent focus:outline-none">
           <Select.Value placeholder="Pick a channel" />
-          <Select.Icon>
-            <ChevronDown aria-hidden className="size-3.5 text-fg-subtle" />
-          </Select.Icon>
+          <SelectChevron />
         </Select.Trigger>
-        <Select.Portal>
-          <Select.Content position="popper" sideOffset={4} className="z-50 max-h-72 w-(--radix-select-trigger-width) overflow-hidden rounded-lg border border-border bg-bg-overlay p-1 shadow-md">
-            <Select.Viewport>
-              {optional && (
-                <Select.Item value={noChannel} className="flex h-8 items-center gap-2 rounded-md px-2 text-sm text-fg-muted outline-none data-[highlighted]:bg-bg-muted">
-                  <Select.ItemText>No channel</Select.ItemText>
-                  <Select.ItemIndicator className="ml-auto">
-                    <Check aria-hidden className="size-3.5 text-accent" />
-                  </Select.ItemIndicator>
-                </Select.Item>
-              )}
-              {channels.map((channel) => (
-                <Select.Item key={channel.id} value={channel.id} className="flex h-8 items-center gap-2 rounded-md px-2 text-sm outline-none data-[highlighted]:bg-bg-muted">
-                  <Select.ItemText>#{channel.name}</Select.ItemText>
-                  <Select.ItemIndicator className="ml-auto">
-                    <Check aria-hidden className="size-3.5 text-accent" />
-                  </Select.ItemIndicator>
-                </Select.Item>
-              ))}
-            </Select.Viewport>
-          </Select.Content>
-        </Select.Portal>
+        <SelectMenu className="z-50 max-h-72 w-(--radix-select-trigger-width) overflow-hidden rounded-lg border border-border bg-bg-overlay p-1 shadow-md">
+          {optional && <SelectMenuItem option={{ value: noChannel, label: 'No channel' }} className="text-fg-muted" />}
+          {channels.map((channel) => (
+            <SelectMenuItem key={channel.id} option={{ value: channel.id, label: `#${channel.name}` }} />
+          ))}
+        </SelectMenu>
       </Select.Root>
     </div>
   )

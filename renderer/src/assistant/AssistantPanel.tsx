@@ -1,21 +1,17 @@
-import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import * as Popover from '@radix-ui/react-popover'
 import {
   ArrowUp,
   Check,
   ChevronDown,
   Copy,
-  Ellipsis,
   FilePlus2,
   Hash,
   KeyRound,
   LockKeyhole,
-  Pencil,
   Send,
   Sparkles,
   Square,
   SquarePen,
-  Trash2,
   X
 } from 'lucide-react'
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentType, type FormEvent, type KeyboardEvent, type ReactNode, type RefObject } from 'react'
@@ -26,12 +22,12 @@ import { Markdown } from '../channel/Markdown.tsx'
 import { Button, cx, IconButton, Kbd, ProblemNotice, Spinner, Tooltip } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem, type Problem } from '../data/problems.ts'
-import { menuContentClass, menuItemClass, modKey } from '../workspace/Sidebar.tsx'
+import { modKey } from '../workspace/Sidebar.tsx'
 import { useWorkspace } from '../workspace/context.tsx'
 import { SaveDialog, ShareDialog, type AnswerRef } from './AnswerDialogs.tsx'
 import type { AnswerNote, AssistantClient, SessionState, SessionSummary, TranscriptMessage } from './assistantClient.ts'
 import { assistantModelStatus } from './modelStatus.ts'
-import { DeleteSessionDialog, SessionList } from './SessionList.tsx'
+import { ConversationActionsMenu, ConversationTitleInput, DeleteSessionDialog, SessionList } from './SessionList.tsx'
 
 /** Reads the client's state in a component (re-renders when it changes). */
 export function useAssistantClient(client: AssistantClient): number {
@@ -230,23 +226,7 @@ function SessionBar({
       <div className="flex h-10 items-center gap-1 px-2">
         {renaming && summary !== null ? (
           <form onSubmit={rename} className="flex min-w-0 flex-1">
-            <input
-              ref={input}
-              aria-label="Conversation title"
-              data-own-escape
-              value={title}
-              maxLength={120}
-              onChange={(event) => setTitle(event.target.value)}
-              onBlur={() => rename()}
-              onKeyDown={(event) => {
-                if (event.key === 'Escape') {
-                  event.preventDefault()
-                  event.stopPropagation()
-                  setRenaming(false)
-                }
-              }}
-              className="h-7 min-w-0 flex-1 rounded-md border border-accent bg-bg px-2 text-sm text-fg shadow-sm focus:outline-none"
-            />
+            <ConversationTitleInput ref={input} value={title} onChange={setTitle} onBlur={() => rename()} onCancel={() => setRenaming(false)} className="h-7 min-w-0 flex-1" />
           </form>
         ) : mode === 'overlay' ? (
           <Popover.Root open={listOpen} onOpenChange={setListOpen}>
@@ -291,36 +271,19 @@ function SessionBar({
         )}
         <span className="flex-1" />
         {summary !== null && !renaming && (
-          <DropdownMenu.Root modal={false}>
-            <DropdownMenu.Trigger asChild>
-              <button
-                type="button"
-                aria-label="Conversation actions"
-                className="inline-flex size-7 items-center justify-center rounded-md text-fg-muted hover:bg-(--c-private-hover) hover:text-fg data-[state=open]:bg-(--c-private-hover)"
-              >
-                <Ellipsis className="size-4" />
-              </button>
-            </DropdownMenu.Trigger>
-            <DropdownMenu.Portal>
-              <DropdownMenu.Content align="end" sideOffset={4} className={menuContentClass}>
-                <DropdownMenu.Item
-                  className={menuItemClass}
-                  onSelect={() => {
-                    setTitle(summary.title)
-                    setProblem(null)
-                    setRenaming(true)
-                  }}
-                >
-                  <Pencil aria-hidden className="size-4 text-fg-subtle" />
-                  Rename conversation
-                </DropdownMenu.Item>
-                <DropdownMenu.Item className={cx(menuItemClass, 'text-danger')} onSelect={() => onRequestDelete(summary)}>
-                  <Trash2 aria-hidden className="size-4" />
-                  Delete conversation
-                </DropdownMenu.Item>
-              </DropdownMenu.Content>
-            </DropdownMenu.Portal>
-          </DropdownMenu.Root>
+          <ConversationActionsMenu
+            label="Conversation actions"
+            className="inline-flex size-7 items-center justify-center rounded-md text-fg-muted hover:bg-(--c-private-hover) hover:text-fg data-[state=open]:bg-(--c-private-hover)"
+            iconClassName="size-4"
+            renameLabel="Rename conversation"
+            deleteLabel="Delete conversation"
+            onRename={() => {
+              setTitle(summary.title)
+              setProblem(null)
+              setRenaming(true)
+            }}
+            onDelete={() => onRequestDelete(summary)}
+          />
         )}
       </div>
       {problem !== null && <ProblemNotice problem={problem} compact className="mx-2 mb-2" onDismiss={() => setProblem(null)} />}

@@ -1,7 +1,7 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { Ellipsis, Hash, MessageSquare, Pencil, Trash2 } from 'lucide-react'
-import { useEffect, useRef, useState, type FormEvent } from 'react'
-import { AppDialog, Button, cx, ProblemNotice, Spinner } from '../components/ui.tsx'
+import { forwardRef, useEffect, useRef, useState, type FocusEvent, type FormEvent } from 'react'
+import { ConfirmDialog, cx, ProblemNotice, Spinner } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { formatRelative } from '../lib/time.ts'
 import { menuContentClass, menuItemClass } from '../workspace/Sidebar.tsx'
@@ -75,29 +75,15 @@ export function SessionList({
                   <span className="shrink-0">{formatRelative(session.updatedAt)}</span>
                 </span>
               </button>
-              <DropdownMenu.Root modal={false}>
-                <DropdownMenu.Trigger asChild>
-                  <button
-                    type="button"
-                    aria-label={`Actions for ${session.title}`}
-                    className="absolute top-1.5 right-1 inline-flex size-6 items-center justify-center rounded-md text-fg-subtle opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-bg-emphasis hover:text-fg focus-visible:opacity-100 data-[state=open]:bg-bg-emphasis data-[state=open]:opacity-100"
-                  >
-                    <Ellipsis className="size-3.5" />
-                  </button>
-                </DropdownMenu.Trigger>
-                <DropdownMenu.Portal>
-                  <DropdownMenu.Content align="end" sideOffset={4} className={menuContentClass}>
-                    <DropdownMenu.Item className={menuItemClass} onSelect={() => setRenaming(session.id)}>
-                      <Pencil aria-hidden className="size-4 text-fg-subtle" />
-                      Rename
-                    </DropdownMenu.Item>
-                    <DropdownMenu.Item className={cx(menuItemClass, 'text-danger')} onSelect={() => onRequestDelete(session)}>
-                      <Trash2 aria-hidden className="size-4" />
-                      Delete
-                    </DropdownMenu.Item>
-                  </DropdownMenu.Content>
-                </DropdownMenu.Portal>
-              </DropdownMenu.Root>
+              <ConversationActionsMenu
+                label={`Actions for ${session.title}`}
+                className="absolute top-1.5 right-1 inline-flex size-6 items-center justify-center rounded-md text-fg-subtle opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-bg-emphasis hover:text-fg focus-visible:opacity-100 data-[state=open]:bg-bg-emphasis data-[state=open]:opacity-100"
+                iconClassName="size-3.5"
+                renameLabel="Rename"
+                deleteLabel="Delete"
+                onRename={() => setRenaming(session.id)}
+                onDelete={() => onRequestDelete(session)}
+              />
             </>
           )}
         </li>
@@ -132,30 +118,92 @@ function RenameRow({ client, session, onDone }: { client: AssistantClient; sessi
 
   return (
     <form onSubmit={submit} className="flex flex-col gap-1 px-1 py-1">
-      <input
+      <ConversationTitleInput
         ref={input}
-        aria-label="Conversation title"
-        data-own-escape
         value={title}
-        maxLength={120}
         disabled={busy}
-        onChange={(event) => setTitle(event.target.value)}
+        onChange={setTitle}
         onBlur={(event) => {
           if (!busy) submit(event)
         }}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.preventDefault()
-            event.stopPropagation()
-            onDone()
-          }
-        }}
-        className="h-8 w-full rounded-md border border-accent bg-bg px-2 text-sm text-fg shadow-sm focus:outline-none"
+        onCancel={onDone}
+        className="h-8 w-full"
       />
       {problem !== null && <ProblemNotice problem={problem} compact />}
     </form>
   )
 }
+
+/** The ⋯ button of a conversation (named `label`) and its menu: rename it, or delete it. */
+export function ConversationActionsMenu({
+  label,
+  className,
+  iconClassName,
+  renameLabel,
+  deleteLabel,
+  onRename,
+  onDelete
+}: {
+  label: string
+  className: string
+  iconClassName: string
+  renameLabel: string
+  deleteLabel: string
+  onRename: () => void
+  onDelete: () => void
+}) {
+  return (
+    <DropdownMenu.Root modal={false}>
+      <DropdownMenu.Trigger asChild>
+        <button type="button" aria-label={label} className={className}>
+          <Ellipsis className={iconClassName} />
+        </button>
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content align="end" sideOffset={4} className={menuContentClass}>
+          <DropdownMenu.Item className={menuItemClass} onSelect={onRename}>
+            <Pencil aria-hidden className="size-4 text-fg-subtle" />
+            {renameLabel}
+          </DropdownMenu.Item>
+          <DropdownMenu.Item className={cx(menuItemClass, 'text-danger')} onSelect={onDelete}>
+            <Trash2 aria-hidden className="size-4" />
+            {deleteLabel}
+          </DropdownMenu.Item>
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  )
+}
+
+/**
+ * The text box a conversation is renamed in (in the list, and in the panel's bar): its form submits on
+ * Enter, and Esc cancels here without closing the panel around it.
+ */
+export const ConversationTitleInput = forwardRef<
+  HTMLInputElement,
+  { value: string; onChange: (title: string) => void; onBlur: (event: FocusEvent<HTMLInputElement>) => void; onCancel: () => void; disabled?: boolean; className: string }
+>(function ConversationTitleInput({ value, onChange, onBlur, onCancel, disabled, className }, ref) {
+  return (
+    <input
+      ref={ref}
+      aria-label="Conversation title"
+      data-own-escape
+      value={value}
+      maxLength={120}
+      disabled={disabled}
+      onChange={(event) => onChange(event.target.value)}
+      onBlur={onBlur}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault()
+          event.stopPropagation()
+          onCancel()
+        }
+      }}
+      className={cx('rounded-md border border-accent bg-bg px-2 text-sm text-fg shadow-sm focus:outline-none', className)}
+    />
+  )
+})
 
 export function DeleteSessionDialog({ client, session, onClose, onDeleted }: { client: AssistantClient; session: SessionSummary | null; onClose: () => void; onDeleted?: (session: SessionSummary) => void }) {
   const [busy, setBusy] = useState(false)
@@ -177,21 +225,15 @@ export function DeleteSessionDialog({ client, session, onClose, onDeleted }: { c
       .finally(() => setBusy(false))
   }
   return (
-    <AppDialog
+    <ConfirmDialog
       open={session !== null}
       onOpenChange={(open) => !open && onClose()}
       title="Delete this conversation?"
       description={`“${session?.title ?? ''}” is removed from this device for good. Anything you shared to a channel or saved as a deliverable stays where it is.`}
-    >
-      <div className="flex flex-col gap-3 px-5 pt-4 pb-5">
-        {problem !== null && <ProblemNotice problem={problem} compact />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="danger" onClick={confirm} busy={busy} autoFocus>
-            Delete conversation
-          </Button>
-        </div>
-      </div>
-    </AppDialog>
+      confirmLabel="Delete conversation"
+      onConfirm={confirm}
+      busy={busy}
+      problem={problem}
+    />
   )
 }

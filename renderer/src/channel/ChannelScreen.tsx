@@ -10,7 +10,7 @@ import { listMembers } from '../../../shared/operations/members.ts'
 import { deleteMessage, getMessage } from '../../../shared/operations/messages.ts'
 import { isFinished, requestStop } from '../../../shared/operations/tasks.ts'
 import { navigate } from '../app/route.ts'
-import { AppDialog, Avatar, Button, EmptyState, ProblemNotice, Spinner } from '../components/ui.tsx'
+import { Avatar, Button, ConfirmDialog, EmptyState, ProblemNotice, Spinner } from '../components/ui.tsx'
 import { usePresence } from '../data/awareness.ts'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem } from '../data/problems.ts'
@@ -250,14 +250,14 @@ function OpenChannel({ channel, replica, rootVersion }: { channel: Channel; repl
       {pane?.kind === 'member' && <MemberPanel memberId={pane.memberId} onClose={() => setPane(null)} onBack={() => setPane({ kind: 'members' })} onMention={(handle) => composer.current?.insert(`@${handle} `)} />}
       {pane?.kind === 'thread' && <ThreadPanel key={pane.threadId} threadId={pane.threadId} onClose={() => setPane({ kind: 'members' })} />}
       {pane?.kind === 'trail' && <TrailPanel key={pane.taskId} taskId={pane.taskId} onClose={() => setPane({ kind: 'members' })} />}
-      <AppDialog open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)} title="Delete message?" description="Everyone will see “This message was deleted” in its place. Replies in its thread stay.">
-        <div className="flex justify-end gap-2 px-5 pt-4 pb-5">
-          <Button onClick={() => setDeleting(null)}>Cancel</Button>
-          <Button variant="danger" onClick={confirmDelete} autoFocus>
-            Delete
-          </Button>
-        </div>
-      </AppDialog>
+      <ConfirmDialog
+        open={deleting !== null}
+        onOpenChange={(open) => !open && setDeleting(null)}
+        title="Delete message?"
+        description="Everyone will see “This message was deleted” in its place. Replies in its thread stay."
+        confirmLabel="Delete"
+        onConfirm={confirmDelete}
+      />
     </ChannelContext.Provider>
   )
 }

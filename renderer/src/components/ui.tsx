@@ -210,6 +210,15 @@ export function EmptyState({ icon, title, children, action, className }: { icon?
   )
 }
 
+/** An EmptyState in the middle of the space a view has left (the flex-1 part of a page or pane). */
+export function CenteredEmptyState(props: Parameters<typeof EmptyState>[0]) {
+  return (
+    <div className="flex flex-1 items-center justify-center">
+      <EmptyState {...props} />
+    </div>
+  )
+}
+
 /** What happened and what to try, for an error that stopped something the person asked for. */
 export function ProblemNotice({ problem, onRetry, onDismiss, className, compact = false }: { problem: Problem; onRetry?: () => void; onDismiss?: () => void; className?: string; compact?: boolean }) {
   return (
@@ -236,8 +245,43 @@ export function ProblemNotice({ problem, onRetry, onDismiss, className, compact 
 // ---------------------------------------------------------------------------------------------------
 // Form fields
 
-const fieldClass =
+/** The box every text input, text area and select of a form shares (border, padding, focus, invalid). */
+export const fieldClass =
   'w-full rounded-md border border-border-strong bg-bg px-2.5 text-base text-fg placeholder:text-fg-subtle shadow-sm transition-colors focus:border-accent focus:outline-none focus-visible:outline-2 focus-visible:outline-accent/40 focus-visible:outline-offset-0 disabled:opacity-60 aria-invalid:border-danger'
+
+/** Whether a field shows an error, and the aria-describedby that names its hint and error (see FieldNotes). */
+export function fieldDescription(id: string, hint: ReactNode | undefined, error: string | null | undefined): { hasError: boolean; describedBy: string | undefined } {
+  const hasError = error != null && error !== ''
+  return { hasError, describedBy: [hint !== undefined ? `${id}-hint` : '', hasError ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined }
+}
+
+/** A field's label, with "(optional)" after it when asked; `hidden` keeps it for screen readers only. */
+export function FieldLabel({ htmlFor, id, optional = false, hidden = false, children }: { htmlFor: string; id?: string; optional?: boolean; hidden?: boolean; children: ReactNode }) {
+  return (
+    <label id={id} htmlFor={htmlFor} className={cx('text-sm font-medium text-fg', hidden && 'sr-only')}>
+      {children}
+      {optional && <span className="ml-1 font-normal text-fg-subtle">(optional)</span>}
+    </label>
+  )
+}
+
+/** The hint and the error under a field, with the ids fieldDescription points at. */
+export function FieldNotes({ id, hint, error }: { id: string; hint: ReactNode | undefined; error: string | null | undefined }) {
+  return (
+    <>
+      {hint !== undefined && (
+        <p id={`${id}-hint`} className="text-xs text-fg-subtle">
+          {hint}
+        </p>
+      )}
+      {error != null && error !== '' && (
+        <p id={`${id}-error`} className="text-xs text-danger">
+          {error}
+        </p>
+      )}
+    </>
+  )
+}
 
 export interface TextFieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string
@@ -249,32 +293,14 @@ export interface TextFieldProps extends InputHTMLAttributes<HTMLInputElement> {
 export const TextField = forwardRef<HTMLInputElement, TextFieldProps>(function TextField({ label, hint, error, optional = false, className, id, ...rest }, ref) {
   const generated = useId()
   const inputId = id ?? generated
-  const hintId = `${inputId}-hint`
-  const errorId = `${inputId}-error`
+  const { hasError, describedBy } = fieldDescription(inputId, hint, error)
   return (
     <div className={cx('flex flex-col gap-1.5', className)}>
-      <label htmlFor={inputId} className="text-sm font-medium text-fg">
+      <FieldLabel htmlFor={inputId} optional={optional}>
         {label}
-        {optional && <span className="ml-1 font-normal text-fg-subtle">(optional)</span>}
-      </label>
-      <input
-        ref={ref}
-        id={inputId}
-        aria-invalid={error != null && error !== '' ? true : undefined}
-        aria-describedby={[hint !== undefined ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined}
-        className={cx(fieldClass, 'h-9')}
-        {...rest}
-      />
-      {hint !== undefined && (
-        <p id={hintId} className="text-xs text-fg-subtle">
-          {hint}
-        </p>
-      )}
-      {error != null && error !== '' && (
-        <p id={errorId} className="text-xs text-danger">
-          {error}
-        </p>
-      )}
+      </FieldLabel>
+      <input ref={ref} id={inputId} aria-invalid={hasError || undefined} aria-describedby={describedBy} className={cx(fieldClass, 'h-9')} {...rest} />
+      <FieldNotes id={inputId} hint={hint} error={error} />
     </div>
   )
 })
@@ -310,15 +336,72 @@ export function AppDialog({
               <DialogPrimitive.Title className="text-lg font-semibold text-fg">{title}</DialogPrimitive.Title>
               {description !== undefined && <DialogPrimitive.Description className="mt-1 text-sm text-fg-muted">{description}</DialogPrimitive.Description>}
             </div>
-            <DialogPrimitive.Close asChild>
-              <button type="button" aria-label="Close" className="-mr-1 rounded-md p-1 text-fg-subtle hover:bg-bg-muted hover:text-fg">
-                <X className="size-4" />
-              </button>
-            </DialogPrimitive.Close>
+            <DialogCloseButton />
           </div>
           {children}
         </DialogPrimitive.Content>
       </DialogPrimitive.Portal>
     </DialogPrimitive.Root>
+  )
+}
+
+/** The × in a dialog's top right corner. */
+export function DialogCloseButton() {
+  return (
+    <DialogPrimitive.Close asChild>
+      <button type="button" aria-label="Close" className="-mr-1 rounded-md p-1 text-fg-subtle hover:bg-bg-muted hover:text-fg">
+        <X className="size-4" />
+      </button>
+    </DialogPrimitive.Close>
+  )
+}
+
+/** Asks before something is removed or deleted: Cancel, or the danger button (focused first); `problem` shows why the last try failed. */
+export function ConfirmDialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  confirmLabel,
+  onConfirm,
+  busy = false,
+  problem = null
+}: {
+  open: boolean
+  onOpenChange: (open: boolean) => void
+  title: string
+  description: ReactNode
+  confirmLabel: string
+  onConfirm: () => void
+  busy?: boolean
+  problem?: Problem | null
+}) {
+  return (
+    <AppDialog open={open} onOpenChange={onOpenChange} title={title} description={description}>
+      <div className="flex flex-col gap-3 px-5 pt-4 pb-5">
+        {problem !== null && <ProblemNotice problem={problem} compact />}
+        <div className="flex justify-end gap-2">
+          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
+          <Button variant="danger" onClick={onConfirm} busy={busy} autoFocus>
+            {confirmLabel}
+          </Button>
+        </div>
+      </div>
+    </AppDialog>
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Chips
+
+export function ChannelChip({ name, href, className }: { name: string; href?: string; className?: string }) {
+  const classes = cx('inline-flex h-5 max-w-40 items-center rounded-sm bg-bg-muted px-1.5 text-xs text-fg-muted', href !== undefined && 'hover:bg-bg-emphasis hover:text-fg', className)
+  const content = <span className="truncate">#{name}</span>
+  return href === undefined ? (
+    <span className={classes}>{content}</span>
+  ) : (
+    <a href={href} className={classes}>
+      {content}
+    </a>
   )
 }

@@ -1,11 +1,12 @@
-import * as DialogPrimitive from '@radix-ui/react-dialog'
-import { Eye, PenLine, TriangleAlert, X } from 'lucide-react'
+import { Eye, PenLine, TriangleAlert } from 'lucide-react'
 import { useId, useState, type FormEvent } from 'react'
 import type { CoworkerMember } from '../../../shared/model/types.ts'
 import { addCoworkerToChannel, listChannels, removeCoworkerFromChannel } from '../../../shared/operations/channels.ts'
 import { coworkerChannelIds, createCoworker, editCoworker } from '../../../shared/operations/coworkers.ts'
 import { toolCatalog } from '../../../shared/toolCatalog.ts'
-import { Button, cx, ProblemNotice, TextField } from '../components/ui.tsx'
+import { Checkbox, DialogForm, FormDialog, TextAreaField } from '../components/forms.tsx'
+import { SelectField } from '../components/select.tsx'
+import { cx, TextField } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { useWorkspace } from '../workspace/context.tsx'
@@ -23,7 +24,6 @@ import {
   type BudgetDraft,
   type BudgetField
 } from './coworkerForm.ts'
-import { Checkbox, SelectField, TextAreaField } from './parts.tsx'
 
 /** A sensible first toolset: it can read everything and write documents and memory, not post on its own. */
 const starterTools = ['read_channel', 'search_workspace', 'read_deliverable', 'recall', 'list_files', 'read_file', 'create_document', 'edit_document', 'remember']
@@ -34,17 +34,9 @@ const starterTools = ['read_channel', 'search_workspace', 'read_deliverable', 'r
  */
 export function CoworkerDialog({ open, onOpenChange, coworker, onSaved }: { open: boolean; onOpenChange: (open: boolean) => void; coworker?: CoworkerMember; onSaved?: (coworker: CoworkerMember) => void }) {
   return (
-    <DialogPrimitive.Root open={open} onOpenChange={onOpenChange}>
-      <DialogPrimitive.Portal>
-        <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-fg/20 backdrop-blur-[1px]" />
-        <DialogPrimitive.Content
-          aria-describedby={undefined}
-          className="fixed top-[6vh] left-1/2 z-50 flex max-h-[88vh] w-[min(680px,calc(100vw-32px))] -translate-x-1/2 flex-col rounded-xl border border-border bg-bg-overlay shadow-lg focus:outline-none"
-        >
-          {open && <CoworkerForm coworker={coworker} onClose={() => onOpenChange(false)} onSaved={onSaved} />}
-        </DialogPrimitive.Content>
-      </DialogPrimitive.Portal>
-    </DialogPrimitive.Root>
+    <FormDialog open={open} onOpenChange={onOpenChange} className="w-[min(680px,calc(100vw-32px))]">
+      <CoworkerForm coworker={coworker} onClose={() => onOpenChange(false)} onSaved={onSaved} />
+    </FormDialog>
   )
 }
 
@@ -123,130 +115,118 @@ function CoworkerForm({ coworker, onClose, onSaved }: { coworker: CoworkerMember
   }
 
   return (
-    <form onSubmit={submit} className="flex min-h-0 flex-1 flex-col" aria-label={editing ? `Edit ${coworker.name}` : 'New coworker'} noValidate>
-      <div className="flex items-start justify-between gap-4 border-b border-border px-5 pt-4 pb-3">
-        <div>
-          <DialogPrimitive.Title className="text-lg font-semibold text-fg">{editing ? `Edit ${coworker.name}` : 'New coworker'}</DialogPrimitive.Title>
-          <p className="mt-0.5 text-sm text-fg-muted">A coworker works only in the channels it is added to, with only the tools it is given.</p>
-        </div>
-        <DialogPrimitive.Close asChild>
-          <button type="button" aria-label="Close" className="-mr-1 rounded-md p-1 text-fg-subtle hover:bg-bg-muted hover:text-fg">
-            <X className="size-4" />
-          </button>
-        </DialogPrimitive.Close>
-      </div>
-
-      <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">
-        <div className="flex flex-col gap-6">
-          <div className="flex flex-col gap-4">
-            <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. Scout" autoFocus error={errors.name} hint={name.trim() === '' ? 'The team @mentions it by this name.' : `Mentioned as @${handlePreview(name)}`} />
-            <TextAreaField
-              label="Purpose"
-              value={purpose}
-              onChange={(event) => setPurpose(event.target.value)}
-              placeholder="e.g. Researches accounts before sales calls and keeps the deal notes current."
-              rows={3}
-              error={errors.purpose}
-              hint="Part of its instructions, and what the team sees beside its name."
-            />
-          </div>
-
-          <fieldset className="flex flex-col gap-3">
-            <legend className="mb-1 text-sm font-medium text-fg">Tools</legend>
-            <p className="-mt-2 text-xs text-fg-subtle">The model is offered these tools and nothing else; a call to any other is refused and recorded in the trail.</p>
-            {errors.toolset !== undefined && <p className="text-xs text-danger">{errors.toolset}</p>}
-            <div className="grid gap-3 sm:grid-cols-2">
-              {groups.map((group) => (
-                <ToolGroupBox
-                  key={group.access}
-                  group={group}
-                  onToggle={(toolName, on) => toggle(tools, setTools, toolName, on)}
-                  onToggleAll={(on) => {
-                    const next = new Set(tools)
-                    for (const tool of group.tools) {
-                      if (on) next.add(tool.name)
-                      else next.delete(tool.name)
-                    }
-                    setTools(next)
-                  }}
-                />
-              ))}
-            </div>
-          </fieldset>
-
-          <fieldset className="flex flex-col gap-2">
-            <legend className="mb-1 text-sm font-medium text-fg">Channels</legend>
-            <p className="-mt-1 text-xs text-fg-subtle">Where it can be @mentioned, read and post. Channel content is data to it, never permission.</p>
-            {allChannels.length === 0 ? (
-              <p className="rounded-lg border border-dashed border-border px-3 py-3 text-sm text-fg-muted">No channels yet. Create one from the sidebar, then add the coworker to it.</p>
-            ) : (
-              <ul aria-label="Channels" className="grid max-h-48 gap-x-4 gap-y-0.5 overflow-y-auto rounded-lg border border-border p-1.5 sm:grid-cols-2">
-                {allChannels.map((channel) => {
-                  const checked = channels.has(channel.id)
-                  const canAdd = channel.members[workspace.memberId] !== undefined
-                  const locked = !checked && !canAdd && !initialChannels.includes(channel.id)
-                  const id = `channel-${channel.id}`
-                  return (
-                    <li key={channel.id}>
-                      <label htmlFor={id} className={cx('flex h-8 items-center gap-2 rounded-md px-2 text-sm', locked ? 'text-fg-subtle' : 'text-fg hover:bg-bg-muted')} title={locked ? `Join #${channel.name} to add coworkers to it` : undefined}>
-                        <Checkbox id={id} checked={checked} disabled={locked} onChange={(on) => toggle(channels, setChannels, channel.id, on)} />
-                        <span className="min-w-0 flex-1 truncate">#{channel.name}</span>
-                        {locked && <span className="shrink-0 text-[11px]">join it first</span>}
-                      </label>
-                    </li>
-                  )
-                })}
-              </ul>
-            )}
-          </fieldset>
-
-          <div className="flex flex-col gap-2">
-            <SelectField label="Model" value={model} onChange={setModel} options={choices} error={errors.model} className="sm:w-80" hint="Sonnet suits most coworkers. Usage and cost show on its page." />
-            {warning !== null && (
-              <p role="note" className="flex items-start gap-2 rounded-lg border border-warning/30 bg-warning-subtle px-3 py-2 text-sm text-fg">
-                <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-warning" />
-                {warning}
-              </p>
-            )}
-          </div>
-
-          <fieldset className="flex flex-col gap-3">
-            <legend className="mb-1 text-sm font-medium text-fg">Budgets</legend>
-            <p className="-mt-2 text-xs text-fg-subtle">A task that reaches a limit ends cleanly, with the reason in the channel.</p>
-            <div className="grid gap-3 sm:grid-cols-2">
-              {budgetFields.map((field) => (
-                <TextField
-                  key={field.field}
-                  label={field.label}
-                  type="number"
-                  inputMode={field.integer ? 'numeric' : 'decimal'}
-                  min={field.min}
-                  max={field.max}
-                  step={field.step}
-                  value={budgets[field.field]}
-                  onChange={(event) => setBudgets({ ...budgets, [field.field]: event.target.value } as Record<BudgetField, string>)}
-                  hint={field.hint}
-                  error={errors[`budgets.${field.field}`]}
-                />
-              ))}
-            </div>
-          </fieldset>
-        </div>
-      </div>
-
-      <div className="flex items-center justify-end gap-2 border-t border-border px-5 py-3">
-        {problem !== null && <ProblemNotice problem={problem} compact className="mr-auto min-w-0 flex-1" />}
-        {problem === null && Object.keys(errors).length > 0 && (
+    <DialogForm
+      title={editing ? `Edit ${coworker.name}` : 'New coworker'}
+      description="A coworker works only in the channels it is added to, with only the tools it is given."
+      onSubmit={submit}
+      onCancel={onClose}
+      submitLabel={editing ? 'Save changes' : 'Create coworker'}
+      problem={problem}
+      note={
+        problem === null &&
+        Object.keys(errors).length > 0 && (
           <p role="alert" className="mr-auto text-xs text-danger">
             Check the fields marked in red.
           </p>
-        )}
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" variant="primary">
-          {editing ? 'Save changes' : 'Create coworker'}
-        </Button>
+        )
+      }
+    >
+      <div className="flex flex-col gap-6">
+        <div className="flex flex-col gap-4">
+          <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. Scout" autoFocus error={errors.name} hint={name.trim() === '' ? 'The team @mentions it by this name.' : `Mentioned as @${handlePreview(name)}`} />
+          <TextAreaField
+            label="Purpose"
+            value={purpose}
+            onChange={(event) => setPurpose(event.target.value)}
+            placeholder="e.g. Researches accounts before sales calls and keeps the deal notes current."
+            rows={3}
+            error={errors.purpose}
+            hint="Part of its instructions, and what the team sees beside its name."
+          />
+        </div>
+
+        <fieldset className="flex flex-col gap-3">
+          <legend className="mb-1 text-sm font-medium text-fg">Tools</legend>
+          <p className="-mt-2 text-xs text-fg-subtle">The model is offered these tools and nothing else; a call to any other is refused and recorded in the trail.</p>
+          {errors.toolset !== undefined && <p className="text-xs text-danger">{errors.toolset}</p>}
+          <div className="grid gap-3 sm:grid-cols-2">
+            {groups.map((group) => (
+              <ToolGroupBox
+                key={group.access}
+                group={group}
+                onToggle={(toolName, on) => toggle(tools, setTools, toolName, on)}
+                onToggleAll={(on) => {
+                  const next = new Set(tools)
+                  for (const tool of group.tools) {
+                    if (on) next.add(tool.name)
+                    else next.delete(tool.name)
+                  }
+                  setTools(next)
+                }}
+              />
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset className="flex flex-col gap-2">
+          <legend className="mb-1 text-sm font-medium text-fg">Channels</legend>
+          <p className="-mt-1 text-xs text-fg-subtle">Where it can be @mentioned, read and post. Channel content is data to it, never permission.</p>
+          {allChannels.length === 0 ? (
+            <p className="rounded-lg border border-dashed border-border px-3 py-3 text-sm text-fg-muted">No channels yet. Create one from the sidebar, then add the coworker to it.</p>
+          ) : (
+            <ul aria-label="Channels" className="grid max-h-48 gap-x-4 gap-y-0.5 overflow-y-auto rounded-lg border border-border p-1.5 sm:grid-cols-2">
+              {allChannels.map((channel) => {
+                const checked = channels.has(channel.id)
+                const canAdd = channel.members[workspace.memberId] !== undefined
+                const locked = !checked && !canAdd && !initialChannels.includes(channel.id)
+                const id = `channel-${channel.id}`
+                return (
+                  <li key={channel.id}>
+                    <label htmlFor={id} className={cx('flex h-8 items-center gap-2 rounded-md px-2 text-sm', locked ? 'text-fg-subtle' : 'text-fg hover:bg-bg-muted')} title={locked ? `Join #${channel.name} to add coworkers to it` : undefined}>
+                      <Checkbox id={id} checked={checked} disabled={locked} onChange={(on) => toggle(channels, setChannels, channel.id, on)} />
+                      <span className="min-w-0 flex-1 truncate">#{channel.name}</span>
+                      {locked && <span className="shrink-0 text-[11px]">join it first</span>}
+                    </label>
+                  </li>
+                )
+              })}
+            </ul>
+          )}
+        </fieldset>
+
+        <div className="flex flex-col gap-2">
+          <SelectField label="Model" value={model} onChange={setModel} options={choices} error={errors.model} className="sm:w-80" hint="Sonnet suits most coworkers. Usage and cost show on its page." />
+          {warning !== null && (
+            <p role="note" className="flex items-start gap-2 rounded-lg border border-warning/30 bg-warning-subtle px-3 py-2 text-sm text-fg">
+              <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-warning" />
+              {warning}
+            </p>
+          )}
+        </div>
+
+        <fieldset className="flex flex-col gap-3">
+          <legend className="mb-1 text-sm font-medium text-fg">Budgets</legend>
+          <p className="-mt-2 text-xs text-fg-subtle">A task that reaches a limit ends cleanly, with the reason in the channel.</p>
+          <div className="grid gap-3 sm:grid-cols-2">
+            {budgetFields.map((field) => (
+              <TextField
+                key={field.field}
+                label={field.label}
+                type="number"
+                inputMode={field.integer ? 'numeric' : 'decimal'}
+                min={field.min}
+                max={field.max}
+                step={field.step}
+                value={budgets[field.field]}
+                onChange={(event) => setBudgets({ ...budgets, [field.field]: event.target.value } as Record<BudgetField, string>)}
+                hint={field.hint}
+                error={errors[`budgets.${field.field}`]}
+              />
+            ))}
+          </div>
+        </fieldset>
       </div>
-    </form>
+    </DialogForm>
   )
 }
 

@@ -1,5 +1,5 @@
-import { Bot, ChevronRight, CircleDollarSign, Hash, KeyRound, ListTree, Pencil, Plus, Trash2, TriangleAlert, Workflow as WorkflowIcon } from 'lucide-react'
-import { useMemo, useState, type ReactNode } from 'react'
+import { Bot, ChevronRight, CircleDollarSign, Hash, KeyRound, ListTree, Plus, TriangleAlert, Workflow as WorkflowIcon } from 'lucide-react'
+import { useMemo, useState } from 'react'
 import { readRecord } from '../../../shared/model/records.ts'
 import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import type { Channel, CoworkerMember, TaskRecord, Workflow } from '../../../shared/model/types.ts'
@@ -11,20 +11,23 @@ import { coworkerUsage, usageByCoworker, type UsageTotals } from '../../../share
 import { listWorkflows } from '../../../shared/operations/workflows.ts'
 import { toolCatalog } from '../../../shared/toolCatalog.ts'
 import { navigate } from '../app/route.ts'
-import { Avatar, Button, CoworkerBadge, cx, EmptyState, Tooltip } from '../components/ui.tsx'
+import { RelativeTime } from '../components/list.tsx'
+import { EditAndRemoveButtons, FactSection, Page, PageBody, SectionTitle } from '../components/page.tsx'
+import { Avatar, Button, CenteredEmptyState, ChannelChip, ConfirmDialog, CoworkerBadge, cx, EmptyState, Tooltip } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem } from '../data/problems.ts'
-import { formatDuration, formatFull, formatRelative, formatTokens } from '../lib/time.ts'
+import { formatDuration, formatRelative, formatTokens } from '../lib/time.ts'
 import { coworkersCanRun, useWorkspace } from '../workspace/context.tsx'
 import { CoworkerDialog } from './CoworkerDialog.tsx'
 import { formatUsd, modelWarning, toolGroups } from './coworkerForm.ts'
-import { ChannelChip, ConfirmDialog, PageHeader, SectionTitle } from './parts.tsx'
 import { LiveTaskStatus, TaskStatusChip, TaskTrail } from './taskParts.tsx'
 
 /** `#/coworkers`: every coworker of the workspace; `#/coworkers/:id`: one, with its usage and tasks. */
 export function CoworkersView({ coworkerId }: { coworkerId: string | null }) {
   return coworkerId === null ? <CoworkerList /> : <CoworkerPage key={coworkerId} coworkerId={coworkerId} />
 }
+
+const coworkersCrumbs = [{ label: 'Coworkers', href: '#/coworkers' }]
 
 function useChannelsById() {
   const { root } = useWorkspace()
@@ -59,90 +62,88 @@ function CoworkerList() {
   for (const task of tasks) if (!lastTask.has(task.coworkerId)) lastTask.set(task.coworkerId, task)
 
   return (
-    <main aria-label="Coworkers" className="flex min-w-0 flex-1 flex-col">
-      <PageHeader
-        title="Coworkers"
-        actions={
-          <Button variant="primary" size="sm" onClick={() => setCreating(true)}>
-            <Plus aria-hidden className="size-3.5" />
-            New coworker
-          </Button>
-        }
-      />
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        <div className="mx-auto flex max-w-5xl flex-col px-6 pt-6 pb-12">
-          <p className="mb-5 max-w-2xl text-sm text-fg-muted">
-            AI teammates the whole workspace shares. Each has a purpose, the tools it was given and budgets, works only in the channels it was added to, and every step it takes is visible there.
-          </p>
-          {models !== null && !coworkersCanRun(models) && coworkers.length > 0 && <NoModelNote />}
-          {coworkers.length === 0 ? (
-            <EmptyState
-              icon={<Bot className="size-5" />}
-              title="No coworkers yet"
-              action={
-                <Button variant="primary" onClick={() => setCreating(true)}>
-                  <Plus aria-hidden className="size-4" />
-                  New coworker
-                </Button>
-              }
-            >
-              Create one with a narrow purpose and a small toolset (say, a researcher that reads channels and writes documents), add it to a channel, and @mention it there to hand it work.
-            </EmptyState>
-          ) : (
-            <ul aria-label="Coworkers" className="divide-y divide-border overflow-hidden rounded-xl border border-border bg-bg shadow-sm">
-              {coworkers.map((coworker) => {
-                const task = active.get(coworker.id)
-                const channelIds = coworkerChannelIds(root, coworker.id)
-                const today = usage.get(coworker.id)?.today
-                const last = lastTask.get(coworker.id)
-                return (
-                  <li key={coworker.id} className="relative flex items-center gap-4 px-4 py-3 focus-within:bg-bg-subtle hover:bg-bg-subtle">
-                    <Avatar member={coworker} />
-                    <div className="min-w-0 flex-1">
-                      <div className="flex items-center gap-2">
-                        <a href={`#/coworkers/${coworker.id}`} className="truncate text-base font-semibold text-fg after:absolute after:inset-0 focus-visible:outline-none" aria-label={`${coworker.name}, AI coworker`}>
-                          {coworker.name}
-                        </a>
-                        <CoworkerBadge />
-                        <span className="truncate text-xs text-fg-subtle">@{coworker.handle}</span>
-                      </div>
-                      <p className="truncate text-sm text-fg-muted">{coworker.purpose}</p>
-                      <div className="mt-0.5 h-4">
-                        {task !== undefined ? (
-                          <LiveTaskStatus task={task} />
-                        ) : (
-                          <p className="text-xs text-fg-subtle">{last === undefined ? 'No tasks yet' : `Idle · last task ${formatRelative(last.createdAt)}`}</p>
-                        )}
-                      </div>
+    <Page
+      label="Coworkers"
+      title="Coworkers"
+      actions={
+        <Button variant="primary" size="sm" onClick={() => setCreating(true)}>
+          <Plus aria-hidden className="size-3.5" />
+          New coworker
+        </Button>
+      }
+    >
+      <PageBody>
+        <p className="mb-5 max-w-2xl text-sm text-fg-muted">
+          AI teammates the whole workspace shares. Each has a purpose, the tools it was given and budgets, works only in the channels it was added to, and every step it takes is visible there.
+        </p>
+        {models !== null && !coworkersCanRun(models) && coworkers.length > 0 && <NoModelNote />}
+        {coworkers.length === 0 ? (
+          <EmptyState
+            icon={<Bot className="size-5" />}
+            title="No coworkers yet"
+            action={
+              <Button variant="primary" onClick={() => setCreating(true)}>
+                <Plus aria-hidden className="size-4" />
+                New coworker
+              </Button>
+            }
+          >
+            Create one with a narrow purpose and a small toolset (say, a researcher that reads channels and writes documents), add it to a channel, and @mention it there to hand it work.
+          </EmptyState>
+        ) : (
+          <ul aria-label="Coworkers" className="divide-y divide-border overflow-hidden rounded-xl border border-border bg-bg shadow-sm">
+            {coworkers.map((coworker) => {
+              const task = active.get(coworker.id)
+              const channelIds = coworkerChannelIds(root, coworker.id)
+              const today = usage.get(coworker.id)?.today
+              const last = lastTask.get(coworker.id)
+              return (
+                <li key={coworker.id} className="relative flex items-center gap-4 px-4 py-3 focus-within:bg-bg-subtle hover:bg-bg-subtle">
+                  <Avatar member={coworker} />
+                  <div className="min-w-0 flex-1">
+                    <div className="flex items-center gap-2">
+                      <a href={`#/coworkers/${coworker.id}`} className="truncate text-base font-semibold text-fg after:absolute after:inset-0 focus-visible:outline-none" aria-label={`${coworker.name}, AI coworker`}>
+                        {coworker.name}
+                      </a>
+                      <CoworkerBadge />
+                      <span className="truncate text-xs text-fg-subtle">@{coworker.handle}</span>
                     </div>
-                    <div className="hidden w-56 shrink-0 flex-wrap content-center gap-1 md:flex">
-                      {channelIds.length === 0 ? (
-                        <span className="text-xs text-warning">In no channel yet</span>
+                    <p className="truncate text-sm text-fg-muted">{coworker.purpose}</p>
+                    <div className="mt-0.5 h-4">
+                      {task !== undefined ? (
+                        <LiveTaskStatus task={task} />
                       ) : (
-                        <>
-                          {channelIds.slice(0, 3).map((id) => (
-                            <ChannelChip key={id} name={channels.get(id)?.name ?? 'unknown'} />
-                          ))}
-                          {channelIds.length > 3 && <span className="text-xs text-fg-subtle">+{channelIds.length - 3}</span>}
-                        </>
+                        <p className="text-xs text-fg-subtle">{last === undefined ? 'No tasks yet' : `Idle · last task ${formatRelative(last.createdAt)}`}</p>
                       )}
                     </div>
-                    <div className="w-24 shrink-0 text-right">
-                      <p className="text-sm font-medium text-fg tabular-nums">{formatUsd(today?.estimatedCostUsd ?? 0)}</p>
-                      <p className="text-xs text-fg-subtle">
-                        today · {today?.tasks ?? 0} task{today?.tasks === 1 ? '' : 's'}
-                      </p>
-                    </div>
-                    <ChevronRight aria-hidden className="size-4 shrink-0 text-fg-subtle" />
-                  </li>
-                )
-              })}
-            </ul>
-          )}
-        </div>
-      </div>
+                  </div>
+                  <div className="hidden w-56 shrink-0 flex-wrap content-center gap-1 md:flex">
+                    {channelIds.length === 0 ? (
+                      <span className="text-xs text-warning">In no channel yet</span>
+                    ) : (
+                      <>
+                        {channelIds.slice(0, 3).map((id) => (
+                          <ChannelChip key={id} name={channels.get(id)?.name ?? 'unknown'} />
+                        ))}
+                        {channelIds.length > 3 && <span className="text-xs text-fg-subtle">+{channelIds.length - 3}</span>}
+                      </>
+                    )}
+                  </div>
+                  <div className="w-24 shrink-0 text-right">
+                    <p className="text-sm font-medium text-fg tabular-nums">{formatUsd(today?.estimatedCostUsd ?? 0)}</p>
+                    <p className="text-xs text-fg-subtle">
+                      today · {today?.tasks ?? 0} task{today?.tasks === 1 ? '' : 's'}
+                    </p>
+                  </div>
+                  <ChevronRight aria-hidden className="size-4 shrink-0 text-fg-subtle" />
+                </li>
+              )
+            })}
+          </ul>
+        )}
+      </PageBody>
       <CoworkerDialog open={creating} onOpenChange={setCreating} onSaved={(coworker) => navigate({ view: 'coworkers', coworkerId: coworker.id })} />
-    </main>
+    </Page>
   )
 }
 
@@ -177,14 +178,11 @@ function CoworkerPage({ coworkerId }: { coworkerId: string }) {
 
   if (coworker === null || coworker.removedAt !== null) {
     return (
-      <main aria-label="Coworker" className="flex min-w-0 flex-1 flex-col">
-        <PageHeader title={coworker?.name ?? 'Not found'} crumbs={[{ label: 'Coworkers', href: '#/coworkers' }]} />
-        <div className="flex flex-1 items-center justify-center">
-          <EmptyState icon={<Bot className="size-5" />} title={coworker === null ? 'Coworker not found' : `${coworker.name} was removed`} action={<Button onClick={() => navigate({ view: 'coworkers', coworkerId: null })}>All coworkers</Button>}>
-            {coworker === null ? 'It may have been removed, or it has not synced to this device yet.' : 'Its messages and trails stay in the channels it worked in.'}
-          </EmptyState>
-        </div>
-      </main>
+      <Page label="Coworker" title={coworker?.name ?? 'Not found'} crumbs={coworkersCrumbs}>
+        <CenteredEmptyState icon={<Bot className="size-5" />} title={coworker === null ? 'Coworker not found' : `${coworker.name} was removed`} action={<Button onClick={() => navigate({ view: 'coworkers', coworkerId: null })}>All coworkers</Button>}>
+          {coworker === null ? 'It may have been removed, or it has not synced to this device yet.' : 'Its messages and trails stay in the channels it worked in.'}
+        </CenteredEmptyState>
+      </Page>
     )
   }
 
@@ -206,161 +204,143 @@ function CoworkerPage({ coworkerId }: { coworkerId: string }) {
   }
 
   return (
-    <main aria-label={`Coworker ${coworker.name}`} className="flex min-w-0 flex-1 flex-col">
-      <PageHeader
-        title={coworker.name}
-        crumbs={[{ label: 'Coworkers', href: '#/coworkers' }]}
-        actions={
-          <>
-            <Button size="sm" onClick={() => setEditing(true)}>
-              <Pencil aria-hidden className="size-3.5" />
-              Edit
-            </Button>
-            <Button size="sm" variant="ghost" onClick={() => setRemoving(true)} className="hover:text-danger">
-              <Trash2 aria-hidden className="size-3.5" />
-              Remove
-            </Button>
-          </>
-        }
-      />
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        <div className="mx-auto flex max-w-5xl flex-col gap-8 px-6 pt-6 pb-12">
-          <section aria-label="About" className="flex items-start gap-4">
-            <Avatar member={coworker} size="lg" />
-            <div className="min-w-0 flex-1">
-              <div className="flex items-center gap-2">
-                <h2 className="text-xl font-semibold">{coworker.name}</h2>
-                <CoworkerBadge />
-              </div>
-              <p className="text-sm text-fg-subtle">
-                @{coworker.handle} · added {formatRelative(coworker.joinedAt)}
-                {findMember(root, coworker.createdBy) !== undefined && ` by ${findMember(root, coworker.createdBy)!.name}`}
-              </p>
-              <p className="mt-2 max-w-2xl text-base whitespace-pre-wrap text-fg">{coworker.purpose}</p>
-              {running !== undefined && (
-                <div className="mt-3 inline-flex items-center gap-3 rounded-lg border border-coworker/25 bg-coworker-subtle/60 px-3 py-1.5">
-                  <LiveTaskStatus task={running} className="text-sm" />
-                  <a href={`#/c/${running.channelId}`} className="shrink-0 text-xs text-accent-text hover:underline">
-                    in #{channels.get(running.channelId)?.name ?? 'channel'}
-                  </a>
-                </div>
-              )}
+    <Page label={`Coworker ${coworker.name}`} title={coworker.name} crumbs={coworkersCrumbs} actions={<EditAndRemoveButtons onEdit={() => setEditing(true)} onRemove={() => setRemoving(true)} removeLabel="Remove" />}>
+      <PageBody className="gap-8">
+        <section aria-label="About" className="flex items-start gap-4">
+          <Avatar member={coworker} size="lg" />
+          <div className="min-w-0 flex-1">
+            <div className="flex items-center gap-2">
+              <h2 className="text-xl font-semibold">{coworker.name}</h2>
+              <CoworkerBadge />
             </div>
-          </section>
-
-          {warning !== null && (
-            <p role="note" className="-mt-4 flex items-start gap-2 rounded-lg border border-warning/30 bg-warning-subtle px-3 py-2 text-sm text-fg">
-              <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-warning" />
-              <span className="flex-1">{warning}</span>
-              <Button size="sm" onClick={() => setEditing(true)}>
-                Change model
-              </Button>
+            <p className="text-sm text-fg-subtle">
+              @{coworker.handle} · added {formatRelative(coworker.joinedAt)}
+              {findMember(root, coworker.createdBy) !== undefined && ` by ${findMember(root, coworker.createdBy)!.name}`}
             </p>
-          )}
-
-          <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_300px]">
-            <div className="flex min-w-0 flex-col gap-8">
-              <section aria-labelledby="usage-heading">
-                <SectionTitle id="usage-heading">Usage</SectionTitle>
-                <div className="grid gap-3 sm:grid-cols-2">
-                  <UsageCard title="Today" note="UTC day" totals={usage.today} budget={coworker.budgets.maxSpendPerDayUsd} />
-                  <UsageCard title="All time" totals={usage.allTime} />
-                </div>
-              </section>
-              <section aria-labelledby="tasks-heading">
-                <SectionTitle id="tasks-heading" count={tasks.length}>
-                  Recent tasks
-                </SectionTitle>
-                {tasks.length === 0 ? (
-                  <p className="rounded-xl border border-dashed border-border px-4 py-6 text-center text-sm text-fg-muted">
-                    No tasks yet. {channelIds.length === 0 ? 'Add it to a channel, then @mention it there.' : `@mention @${coworker.handle} in #${channels.get(channelIds[0]!)?.name ?? 'a channel'} to hand it one.`}
-                  </p>
-                ) : (
-                  <ul aria-label="Recent tasks" className="divide-y divide-border overflow-hidden rounded-xl border border-border bg-bg shadow-sm">
-                    {tasks.slice(0, 20).map((task) => (
-                      <TaskRow key={task.id} task={task} channelName={channels.get(task.channelId)?.name ?? null} />
-                    ))}
-                  </ul>
-                )}
-              </section>
-            </div>
-
-            <aside aria-label="Setup" className="flex flex-col gap-6">
-              <Fact title={`Channels (${channelIds.length})`}>
-                {channelIds.length === 0 ? (
-                  <p className="text-sm text-warning">In no channel yet, so nobody can @mention it. Add it to one with Edit.</p>
-                ) : (
-                  <div className="flex flex-wrap gap-1">
-                    {channelIds.map((id) => (
-                      <ChannelChip key={id} name={channels.get(id)?.name ?? 'unknown'} href={`#/c/${id}`} />
-                    ))}
-                  </div>
-                )}
-              </Fact>
-              <Fact title="Tools">
-                {coworker.toolset.length === 0 ? (
-                  <p className="text-sm text-fg-muted">None: it can only reply in words.</p>
-                ) : (
-                  <div className="flex flex-col gap-3">
-                    {groups
-                      .filter((group) => group.checked > 0)
-                      .map((group) => (
-                        <div key={group.access}>
-                          <p className={cx('mb-1 text-xs font-medium', group.access === 'write' ? 'text-warning' : 'text-fg-muted')}>
-                            {group.title} · {group.checked}
-                          </p>
-                          <ul className="flex flex-wrap gap-1">
-                            {group.tools
-                              .filter((tool) => tool.checked)
-                              .map((tool) => (
-                                <li key={tool.name}>
-                                  <Tooltip content={tool.summary}>
-                                    <code tabIndex={0} className={cx('inline-block rounded-sm px-1.5 py-0.5 font-mono text-[11px]', group.access === 'write' ? 'bg-warning-subtle text-warning' : 'bg-bg-muted text-fg-muted')}>
-                                      {tool.name}
-                                    </code>
-                                  </Tooltip>
-                                </li>
-                              ))}
-                          </ul>
-                        </div>
-                      ))}
-                  </div>
-                )}
-              </Fact>
-              <Fact title="Model">
-                <p className="font-mono text-xs text-fg">{coworker.model === '' ? `workspace default${models !== null ? ` (${models.defaultModel})` : ''}` : coworker.model}</p>
-              </Fact>
-              <Fact title="Budgets">
-                <dl className="grid grid-cols-[1fr_auto] gap-x-3 gap-y-1 text-sm">
-                  <dt className="text-fg-muted">Turns per task</dt>
-                  <dd className="text-right tabular-nums">{coworker.budgets.maxTurnsPerTask}</dd>
-                  <dt className="text-fg-muted">Output tokens per task</dt>
-                  <dd className="text-right tabular-nums">{formatTokens(coworker.budgets.maxOutputTokensPerTask)}</dd>
-                  <dt className="text-fg-muted">Spend per task</dt>
-                  <dd className="text-right tabular-nums">{formatUsd(coworker.budgets.maxSpendPerTaskUsd)}</dd>
-                  <dt className="text-fg-muted">Spend per day</dt>
-                  <dd className="text-right tabular-nums">{formatUsd(coworker.budgets.maxSpendPerDayUsd)}</dd>
-                </dl>
-              </Fact>
-              {workflows.length > 0 && (
-                <Fact title={`Workflows (${workflows.length})`}>
-                  <ul className="flex flex-col gap-1">
-                    {workflows.map((workflow) => (
-                      <li key={workflow.id}>
-                        <a href={`#/workflows/${workflow.id}`} className="flex items-center gap-1.5 text-sm text-accent-text hover:underline">
-                          <WorkflowIcon aria-hidden className="size-3.5" />
-                          {workflow.name}
-                          {!workflow.enabled && <span className="text-xs text-fg-subtle">(paused)</span>}
-                        </a>
-                      </li>
-                    ))}
-                  </ul>
-                </Fact>
-              )}
-            </aside>
+            <p className="mt-2 max-w-2xl text-base whitespace-pre-wrap text-fg">{coworker.purpose}</p>
+            {running !== undefined && (
+              <div className="mt-3 inline-flex items-center gap-3 rounded-lg border border-coworker/25 bg-coworker-subtle/60 px-3 py-1.5">
+                <LiveTaskStatus task={running} className="text-sm" />
+                <a href={`#/c/${running.channelId}`} className="shrink-0 text-xs text-accent-text hover:underline">
+                  in #{channels.get(running.channelId)?.name ?? 'channel'}
+                </a>
+              </div>
+            )}
           </div>
+        </section>
+
+        {warning !== null && (
+          <p role="note" className="-mt-4 flex items-start gap-2 rounded-lg border border-warning/30 bg-warning-subtle px-3 py-2 text-sm text-fg">
+            <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-warning" />
+            <span className="flex-1">{warning}</span>
+            <Button size="sm" onClick={() => setEditing(true)}>
+              Change model
+            </Button>
+          </p>
+        )}
+
+        <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_300px]">
+          <div className="flex min-w-0 flex-col gap-8">
+            <section aria-labelledby="usage-heading">
+              <SectionTitle id="usage-heading">Usage</SectionTitle>
+              <div className="grid gap-3 sm:grid-cols-2">
+                <UsageCard title="Today" note="UTC day" totals={usage.today} budget={coworker.budgets.maxSpendPerDayUsd} />
+                <UsageCard title="All time" totals={usage.allTime} />
+              </div>
+            </section>
+            <section aria-labelledby="tasks-heading">
+              <SectionTitle id="tasks-heading" count={tasks.length}>
+                Recent tasks
+              </SectionTitle>
+              {tasks.length === 0 ? (
+                <p className="rounded-xl border border-dashed border-border px-4 py-6 text-center text-sm text-fg-muted">
+                  No tasks yet. {channelIds.length === 0 ? 'Add it to a channel, then @mention it there.' : `@mention @${coworker.handle} in #${channels.get(channelIds[0]!)?.name ?? 'a channel'} to hand it one.`}
+                </p>
+              ) : (
+                <ul aria-label="Recent tasks" className="divide-y divide-border overflow-hidden rounded-xl border border-border bg-bg shadow-sm">
+                  {tasks.slice(0, 20).map((task) => (
+                    <TaskRow key={task.id} task={task} channelName={channels.get(task.channelId)?.name ?? null} />
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
+
+          <aside aria-label="Setup" className="flex flex-col gap-6">
+            <FactSection title={`Channels (${channelIds.length})`}>
+              {channelIds.length === 0 ? (
+                <p className="text-sm text-warning">In no channel yet, so nobody can @mention it. Add it to one with Edit.</p>
+              ) : (
+                <div className="flex flex-wrap gap-1">
+                  {channelIds.map((id) => (
+                    <ChannelChip key={id} name={channels.get(id)?.name ?? 'unknown'} href={`#/c/${id}`} />
+                  ))}
+                </div>
+              )}
+            </FactSection>
+            <FactSection title="Tools">
+              {coworker.toolset.length === 0 ? (
+                <p className="text-sm text-fg-muted">None: it can only reply in words.</p>
+              ) : (
+                <div className="flex flex-col gap-3">
+                  {groups
+                    .filter((group) => group.checked > 0)
+                    .map((group) => (
+                      <div key={group.access}>
+                        <p className={cx('mb-1 text-xs font-medium', group.access === 'write' ? 'text-warning' : 'text-fg-muted')}>
+                          {group.title} · {group.checked}
+                        </p>
+                        <ul className="flex flex-wrap gap-1">
+                          {group.tools
+                            .filter((tool) => tool.checked)
+                            .map((tool) => (
+                              <li key={tool.name}>
+                                <Tooltip content={tool.summary}>
+                                  <code tabIndex={0} className={cx('inline-block rounded-sm px-1.5 py-0.5 font-mono text-[11px]', group.access === 'write' ? 'bg-warning-subtle text-warning' : 'bg-bg-muted text-fg-muted')}>
+                                    {tool.name}
+                                  </code>
+                                </Tooltip>
+                              </li>
+                            ))}
+                        </ul>
+                      </div>
+                    ))}
+                </div>
+              )}
+            </FactSection>
+            <FactSection title="Model">
+              <p className="font-mono text-xs text-fg">{coworker.model === '' ? `workspace default${models !== null ? ` (${models.defaultModel})` : ''}` : coworker.model}</p>
+            </FactSection>
+            <FactSection title="Budgets">
+              <dl className="grid grid-cols-[1fr_auto] gap-x-3 gap-y-1 text-sm">
+                <dt className="text-fg-muted">Turns per task</dt>
+                <dd className="text-right tabular-nums">{coworker.budgets.maxTurnsPerTask}</dd>
+                <dt className="text-fg-muted">Output tokens per task</dt>
+                <dd className="text-right tabular-nums">{formatTokens(coworker.budgets.maxOutputTokensPerTask)}</dd>
+                <dt className="text-fg-muted">Spend per task</dt>
+                <dd className="text-right tabular-nums">{formatUsd(coworker.budgets.maxSpendPerTaskUsd)}</dd>
+                <dt className="text-fg-muted">Spend per day</dt>
+                <dd className="text-right tabular-nums">{formatUsd(coworker.budgets.maxSpendPerDayUsd)}</dd>
+              </dl>
+            </FactSection>
+            {workflows.length > 0 && (
+              <FactSection title={`Workflows (${workflows.length})`}>
+                <ul className="flex flex-col gap-1">
+                  {workflows.map((workflow) => (
+                    <li key={workflow.id}>
+                      <a href={`#/workflows/${workflow.id}`} className="flex items-center gap-1.5 text-sm text-accent-text hover:underline">
+                        <WorkflowIcon aria-hidden className="size-3.5" />
+                        {workflow.name}
+                        {!workflow.enabled && <span className="text-xs text-fg-subtle">(paused)</span>}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </FactSection>
+            )}
+          </aside>
         </div>
-      </div>
+      </PageBody>
       <CoworkerDialog open={editing} onOpenChange={setEditing} coworker={coworker} />
       <ConfirmDialog
         open={removing}
@@ -370,7 +350,7 @@ function CoworkerPage({ coworkerId }: { coworkerId: string }) {
         confirmLabel={`Remove ${coworker.name}`}
         onConfirm={remove}
       />
-    </main>
+    </Page>
   )
 }
 
@@ -384,15 +364,6 @@ function RemoveDescription({ coworker, workflows, channelCount }: { coworker: Co
         </span>
       )}
     </>
-  )
-}
-
-function Fact({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section>
-      <h3 className="mb-1.5 text-xs font-semibold text-fg-subtle">{title}</h3>
-      {children}
-    </section>
   )
 }
 
@@ -485,9 +456,7 @@ function TaskRow({ task, channelName }: { task: TaskRecord; channelName: string 
           {task.usage !== null && <span className="block text-fg-muted">{formatUsd(task.usage.estimatedCostUsd)}</span>}
           {duration !== null ? formatDuration(duration) : null}
         </span>
-        <Tooltip content={formatFull(task.createdAt)}>
-          <span className="w-16 shrink-0 text-right text-xs text-fg-subtle">{formatRelative(task.createdAt)}</span>
-        </Tooltip>
+        <RelativeTime at={task.createdAt} className="w-16 shrink-0 text-right text-xs text-fg-subtle" />
       </button>
       {open && (
         <div id={trailId} className="border-t border-border bg-bg-subtle/50 px-4 pt-2 pb-3 pl-11">

@@ -4,11 +4,13 @@ import type { TrackerColumnType } from '../../../shared/model/types.ts'
 import { listChannels } from '../../../shared/operations/channels.ts'
 import { createDocument, createTracker } from '../../../shared/operations/deliverables.ts'
 import { navigate } from '../app/route.ts'
-import { AppDialog, Button, IconButton, ProblemNotice, TextField } from '../components/ui.tsx'
+import { FormActions } from '../components/forms.tsx'
+import { CompactSelect, StackedCompactSelect } from '../components/select.tsx'
+import { AppDialog, Button, IconButton, TextField } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { useWorkspace } from '../workspace/context.tsx'
 import { columnsFromDrafts, columnTypeLabels, columnTypes, problemsByField, type ColumnDraft } from './model.ts'
-import { CompactSelect, KindIcon } from './parts.tsx'
+import { KindIcon } from './parts.tsx'
 import { createDeliverable } from './replicas.ts'
 
 export const columnTypeIcons: Record<TrackerColumnType, ReactNode> = {
@@ -69,31 +71,20 @@ export function CreateDocumentDialog({ open, onOpenChange, channelId = null }: {
       <form onSubmit={submit} className="flex flex-col gap-4 px-5 pt-4 pb-5">
         <TextField label="Title" placeholder="e.g. Q3 launch plan" value={title} onChange={(event) => setTitle(event.target.value)} autoFocus error={fields.get('title') ?? null} />
         <div className="grid grid-cols-2 gap-3">
-          <div className="flex flex-col gap-1.5">
-            <span className="text-sm font-medium">Type</span>
-            <CompactSelect
-              label="Type"
-              className="h-9"
-              value={kind}
-              onChange={(value) => setKind(value === 'report' ? 'report' : 'document')}
-              options={[
-                { value: 'document', label: 'Document', icon: <KindIcon kind="document" className="size-3.5" /> },
-                { value: 'report', label: 'Report', icon: <KindIcon kind="report" className="size-3.5" /> }
-              ]}
-            />
-          </div>
-          <div className="flex flex-col gap-1.5">
-            <span className="text-sm font-medium">Channel</span>
-            <CompactSelect label="Channel" value={channel} onChange={setChannel} options={channels} className="h-9" />
-          </div>
+          <StackedCompactSelect
+            label="Type"
+            value={kind}
+            onChange={(value) => setKind(value === 'report' ? 'report' : 'document')}
+            options={[
+              { value: 'document', label: 'Document', icon: <KindIcon kind="document" className="size-3.5" /> },
+              { value: 'report', label: 'Report', icon: <KindIcon kind="report" className="size-3.5" /> }
+            ]}
+          />
+          <StackedCompactSelect label="Channel" value={channel} onChange={setChannel} options={channels} />
         </div>
-        {problem !== null && <ProblemNotice problem={problem} compact />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={title.trim() === ''}>
-            Create document
-          </Button>
-        </div>
+        <FormActions problem={problem} onCancel={() => onOpenChange(false)} busy={busy} disabled={title.trim() === ''}>
+          Create document
+        </FormActions>
       </form>
     </AppDialog>
   )
@@ -152,10 +143,7 @@ export function CreateTrackerDialog({ open, onOpenChange, channelId = null }: { 
       <form onSubmit={submit} className="flex flex-col gap-4 px-5 pt-4 pb-5">
         <div className="grid grid-cols-[1fr_180px] gap-3">
           <TextField label="Title" placeholder="e.g. Launch checklist" value={title} onChange={(event) => setTitle(event.target.value)} autoFocus error={fields.get('title') ?? null} />
-          <div className="flex flex-col gap-1.5">
-            <span className="text-sm font-medium">Channel</span>
-            <CompactSelect label="Channel" value={channel} onChange={setChannel} options={channels} className="h-9" />
-          </div>
+          <StackedCompactSelect label="Channel" value={channel} onChange={setChannel} options={channels} />
         </div>
         <fieldset className="flex flex-col gap-2">
           <legend className="mb-1.5 text-sm font-medium">Columns</legend>
@@ -208,13 +196,9 @@ export function CreateTrackerDialog({ open, onOpenChange, channelId = null }: { 
             Add column
           </Button>
         </fieldset>
-        {problem !== null && <ProblemNotice problem={problem} compact />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={title.trim() === ''}>
-            Create tracker
-          </Button>
-        </div>
+        <FormActions problem={problem} onCancel={() => onOpenChange(false)} busy={busy} disabled={title.trim() === ''}>
+          Create tracker
+        </FormActions>
       </form>
     </AppDialog>
   )

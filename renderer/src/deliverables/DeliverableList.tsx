@@ -1,16 +1,18 @@
-import { FileText, Plus, Search, SearchX, Table2 } from 'lucide-react'
-import { useMemo, useState, type KeyboardEvent } from 'react'
+import { FileText, Plus, SearchX, Table2 } from 'lucide-react'
+import { useMemo, useState } from 'react'
 import type { Deliverable } from '../../../shared/model/types.ts'
 import { listChannels } from '../../../shared/operations/channels.ts'
 import { listDeliverables } from '../../../shared/operations/deliverables.ts'
 import { findMember } from '../../../shared/operations/members.ts'
-import { Avatar, Button, CoworkerBadge, cx, EmptyState, Tooltip } from '../components/ui.tsx'
+import { LinkRowTable, MemberCell, RelativeTimeCell, RowLink, SearchFilterInput, type TableColumn } from '../components/list.tsx'
+import { Page } from '../components/page.tsx'
+import { CompactSelect } from '../components/select.tsx'
+import { Button, CenteredEmptyState, cx } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
-import { formatFull, formatRelative } from '../lib/time.ts'
 import { useWorkspace } from '../workspace/context.tsx'
 import { CreateDocumentDialog, CreateTrackerDialog } from './CreateDialogs.tsx'
 import { countByKind, deliverableKinds, deliverableStatuses, filterDeliverables, isFiltered, kindLabels, noFilter, statusLabels, type DeliverableFilter } from './model.ts'
-import { CompactSelect, KindTile, StatusBadge, StatusDot } from './parts.tsx'
+import { KindTile, StatusBadge, StatusDot } from './parts.tsx'
 
 /** `#/deliverables`: every document, tracker and report, with filters and the create dialogs. */
 export function DeliverableList() {
@@ -30,44 +32,45 @@ export function DeliverableList() {
   const set = (change: Partial<DeliverableFilter>) => setFilter((current) => ({ ...current, ...change }))
 
   return (
-    <main aria-label="Deliverables" className="flex min-w-0 flex-1 flex-col">
-      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-border px-6">
-        <h1 className="text-base font-semibold">Deliverables</h1>
-        {all.length > 0 && <span className="text-sm text-fg-subtle tabular-nums">{all.length}</span>}
-        <div className={cx('ml-auto flex items-center gap-2', all.length === 0 && 'hidden')}>
-          <Button size="sm" onClick={() => setCreating('tracker')}>
-            <Table2 aria-hidden className="size-3.5" />
-            New tracker
-          </Button>
-          <Button size="sm" variant="primary" onClick={() => setCreating('document')}>
-            <Plus aria-hidden className="size-3.5" />
-            New document
-          </Button>
-        </div>
-      </header>
-
+    <Page
+      label="Deliverables"
+      title="Deliverables"
+      count={all.length}
+      actions={
+        all.length === 0 ? undefined : (
+          <>
+            <Button size="sm" onClick={() => setCreating('tracker')}>
+              <Table2 aria-hidden className="size-3.5" />
+              New tracker
+            </Button>
+            <Button size="sm" variant="primary" onClick={() => setCreating('document')}>
+              <Plus aria-hidden className="size-3.5" />
+              New document
+            </Button>
+          </>
+        )
+      }
+    >
       {all.length === 0 ? (
-        <div className="flex flex-1 items-center justify-center">
-          <EmptyState
-            icon={<FileText className="size-5" />}
-            title="No deliverables yet"
-            action={
-              <>
-                <Button variant="primary" onClick={() => setCreating('document')}>
-                  <Plus aria-hidden className="size-4" />
-                  New document
-                </Button>
-                <Button onClick={() => setCreating('tracker')}>
-                  <Table2 aria-hidden className="size-4" />
-                  New tracker
-                </Button>
-              </>
-            }
-          >
-            Documents, trackers and reports the team keeps live here, each with its review status. Start one yourself, or ask a coworker in a channel, for example{' '}
-            <code className="rounded-sm bg-bg-muted px-1 font-mono text-xs">@scout draft the weekly report</code>.
-          </EmptyState>
-        </div>
+        <CenteredEmptyState
+          icon={<FileText className="size-5" />}
+          title="No deliverables yet"
+          action={
+            <>
+              <Button variant="primary" onClick={() => setCreating('document')}>
+                <Plus aria-hidden className="size-4" />
+                New document
+              </Button>
+              <Button onClick={() => setCreating('tracker')}>
+                <Table2 aria-hidden className="size-4" />
+                New tracker
+              </Button>
+            </>
+          }
+        >
+          Documents, trackers and reports the team keeps live here, each with its review status. Start one yourself, or ask a coworker in a channel, for example{' '}
+          <code className="rounded-sm bg-bg-muted px-1 font-mono text-xs">@scout draft the weekly report</code>.
+        </CenteredEmptyState>
       ) : (
         <>
           <div className="flex shrink-0 flex-wrap items-center gap-2 border-b border-border px-6 py-2">
@@ -89,17 +92,7 @@ export function DeliverableList() {
               ))}
             </div>
             <div className="ml-auto flex items-center gap-2">
-              <label className="relative flex items-center">
-                <Search aria-hidden className="pointer-events-none absolute left-2 size-3.5 text-fg-subtle" />
-                <input
-                  type="search"
-                  aria-label="Filter deliverables"
-                  placeholder="Filter deliverables"
-                  value={filter.query}
-                  onChange={(event) => set({ query: event.target.value })}
-                  className="h-7 w-48 rounded-md border border-border-strong bg-bg pr-2 pl-7 text-xs shadow-sm placeholder:text-fg-subtle focus:border-accent focus:outline-none"
-                />
-              </label>
+              <SearchFilterInput label="Filter deliverables" value={filter.query} onChange={(query) => set({ query })} className="w-48" />
               <CompactSelect
                 size="sm"
                 label="Status"
@@ -120,11 +113,9 @@ export function DeliverableList() {
           </div>
 
           {shown.length === 0 ? (
-            <div className="flex flex-1 items-center justify-center">
-              <EmptyState icon={<SearchX className="size-5" />} title="Nothing matches these filters" action={<Button onClick={() => setFilter(noFilter)}>Clear filters</Button>}>
-                {isFiltered(filter) ? 'Try another kind, status or channel, or clear the filters to see everything.' : null}
-              </EmptyState>
-            </div>
+            <CenteredEmptyState icon={<SearchX className="size-5" />} title="Nothing matches these filters" action={<Button onClick={() => setFilter(noFilter)}>Clear filters</Button>}>
+              {isFiltered(filter) ? 'Try another kind, status or channel, or clear the filters to see everything.' : null}
+            </CenteredEmptyState>
           ) : (
             <div className="min-h-0 flex-1 overflow-y-auto">
               <DeliverableTable items={shown} channelName={channelName} />
@@ -135,92 +126,43 @@ export function DeliverableList() {
 
       <CreateDocumentDialog open={creating === 'document'} onOpenChange={(open) => setCreating(open ? 'document' : null)} />
       <CreateTrackerDialog open={creating === 'tracker'} onOpenChange={(open) => setCreating(open ? 'tracker' : null)} />
-    </main>
+    </Page>
   )
 }
+
+const deliverableColumns: TableColumn[] = [
+  { label: 'Title', className: 'pl-6' },
+  { label: 'Status', width: 'w-32' },
+  { label: 'Owner', width: 'w-44' },
+  { label: 'Channel', width: 'w-40' },
+  { label: 'Updated', width: 'w-28', className: 'pr-6 text-right' }
+]
 
 function DeliverableTable({ items, channelName }: { items: readonly Deliverable[]; channelName: (id: string | null) => string | null }) {
   const { root, workspace } = useWorkspace()
   const now = Date.now()
-
-  // Up and Down move between rows, as in a list; Tab still walks every link.
-  const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return
-    if (event.altKey || event.metaKey || event.ctrlKey) return
-    const links = [...event.currentTarget.querySelectorAll<HTMLAnchorElement>('a[data-row-link]')]
-    const index = links.indexOf(document.activeElement as HTMLAnchorElement)
-    if (index === -1) return
-    event.preventDefault()
-    links[Math.max(0, Math.min(links.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)))]?.focus()
-  }
-
   return (
-    <table className="w-full table-fixed border-collapse text-sm" aria-label="Deliverables">
-      <colgroup>
-        <col />
-        <col className="w-32" />
-        <col className="w-44" />
-        <col className="w-40" />
-        <col className="w-28" />
-      </colgroup>
-      <thead className="sticky top-0 z-10 bg-bg">
-        <tr className="h-8 border-b border-border text-left text-xs font-medium text-fg-subtle">
-          <th scope="col" className="pl-6 font-medium">
-            Title
-          </th>
-          <th scope="col" className="font-medium">
-            Status
-          </th>
-          <th scope="col" className="font-medium">
-            Owner
-          </th>
-          <th scope="col" className="font-medium">
-            Channel
-          </th>
-          <th scope="col" className="pr-6 text-right font-medium">
-            Updated
-          </th>
-        </tr>
-      </thead>
-      <tbody onKeyDown={onKeyDown}>
-        {items.map((item) => {
-          const owner = findMember(root, item.ownerId) ?? null
-          const channel = channelName(item.channelId)
-          return (
-            <tr key={item.id} className="group relative h-11 border-b border-border/70 transition-colors hover:bg-bg-subtle focus-within:bg-bg-subtle">
-              <td className="pl-6">
-                <div className="flex min-w-0 items-center gap-3">
-                  <KindTile kind={item.kind} size="sm" />
-                  <a
-                    data-row-link
-                    href={`#/deliverables/${item.id}`}
-                    className="min-w-0 truncate font-medium text-fg outline-none after:absolute after:inset-0 after:content-[''] focus-visible:after:rounded-sm focus-visible:after:outline-2 focus-visible:after:-outline-offset-2 focus-visible:after:outline-accent"
-                  >
-                    {item.title}
-                  </a>
-                  <span className="shrink-0 text-xs text-fg-subtle">{kindLabels[item.kind].one}</span>
-                </div>
-              </td>
-              <td>
-                <StatusBadge status={item.status} />
-              </td>
-              <td>
-                <span className="flex min-w-0 items-center gap-2">
-                  <Avatar member={owner} size="xs" />
-                  <span className="truncate text-fg-muted">{owner?.id === workspace.memberId ? 'You' : (owner?.name ?? 'Unknown')}</span>
-                  {owner?.kind === 'coworker' && <CoworkerBadge />}
-                </span>
-              </td>
-              <td className="truncate text-fg-muted">{channel === null ? <span className="text-fg-subtle">—</span> : `#${channel}`}</td>
-              <td className="pr-6 text-right">
-                <Tooltip content={formatFull(item.updatedAt)}>
-                  <span className="relative z-[1] text-xs text-fg-subtle tabular-nums">{formatRelative(item.updatedAt, now)}</span>
-                </Tooltip>
-              </td>
-            </tr>
-          )
-        })}
-      </tbody>
-    </table>
+    <LinkRowTable label="Deliverables" columns={deliverableColumns}>
+      {items.map((item) => {
+        const channel = channelName(item.channelId)
+        return (
+          <tr key={item.id} className="group relative h-11 border-b border-border/70 transition-colors hover:bg-bg-subtle focus-within:bg-bg-subtle">
+            <td className="pl-6">
+              <div className="flex min-w-0 items-center gap-3">
+                <KindTile kind={item.kind} size="sm" />
+                <RowLink href={`#/deliverables/${item.id}`}>{item.title}</RowLink>
+                <span className="shrink-0 text-xs text-fg-subtle">{kindLabels[item.kind].one}</span>
+              </div>
+            </td>
+            <td>
+              <StatusBadge status={item.status} />
+            </td>
+            <MemberCell member={findMember(root, item.ownerId) ?? null} youId={workspace.memberId} />
+            <td className="truncate text-fg-muted">{channel === null ? <span className="text-fg-subtle">—</span> : `#${channel}`}</td>
+            <RelativeTimeCell at={item.updatedAt} now={now} />
+          </tr>
+        )
+      })}
+    </LinkRowTable>
   )
 }

@@ -12,7 +12,8 @@ import type { Channel, Deliverable } from '../../../shared/model/types.ts'
 import { renameDeliverable, setDeliverableStatus } from '../../../shared/operations/deliverables.ts'
 import { findMember } from '../../../shared/operations/members.ts'
 import { navigate } from '../app/route.ts'
-import { AppDialog, Avatar, Button, CoworkerBadge, cx, EmptyState, ProblemNotice, Spinner, Tooltip } from '../components/ui.tsx'
+import { FormActions } from '../components/forms.tsx'
+import { AppDialog, Avatar, Button, CenteredEmptyState, CoworkerBadge, cx, ProblemNotice, Spinner, Tooltip } from '../components/ui.tsx'
 import { useAwarenessVersion } from '../data/awareness.ts'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem, type Problem } from '../data/problems.ts'
@@ -46,11 +47,9 @@ function DeliverablePage({ deliverableId }: { deliverableId: string }) {
     return (
       <main aria-label="Deliverable not found" className="flex min-w-0 flex-1 flex-col">
         <Breadcrumb />
-        <div className="flex flex-1 items-center justify-center">
-          <EmptyState icon={<FileQuestion className="size-5" />} title="Deliverable not found" action={<Button onClick={() => navigate({ view: 'deliverables', deliverableId: null })}>All deliverables</Button>}>
-            It may have been removed, or it has not synced to this device yet.
-          </EmptyState>
-        </div>
+        <CenteredEmptyState icon={<FileQuestion className="size-5" />} title="Deliverable not found" action={<Button onClick={() => navigate({ view: 'deliverables', deliverableId: null })}>All deliverables</Button>}>
+          It may have been removed, or it has not synced to this device yet.
+        </CenteredEmptyState>
       </main>
     )
   }
@@ -301,13 +300,9 @@ function RequestChangesDialog({ deliverable, open, onOpenChange }: { deliverable
             className="resize-y rounded-md border border-border-strong bg-bg px-2.5 py-2 text-base shadow-sm placeholder:text-fg-subtle focus:border-accent focus:outline-none"
           />
         </div>
-        {problem !== null && <ProblemNotice problem={problem} compact />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={comment.trim() === ''}>
-            Request changes
-          </Button>
-        </div>
+        <FormActions problem={problem} onCancel={() => onOpenChange(false)} busy={busy} disabled={comment.trim() === ''}>
+          Request changes
+        </FormActions>
       </form>
     </AppDialog>
   )

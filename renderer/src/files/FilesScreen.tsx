@@ -1,4 +1,4 @@
-import { Archive, CircleAlert, Download, File as FileIcon, FileCode, FileImage, FileMusic, FileSpreadsheet, FileText, FileVideo, Paperclip, Search, SearchX, Upload, X } from 'lucide-react'
+import { Archive, CircleAlert, Download, File as FileIcon, FileCode, FileImage, FileMusic, FileSpreadsheet, FileText, FileVideo, Paperclip, SearchX, Upload, X } from 'lucide-react'
 import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react'
 import { formatJson } from '../../../shared/content/jsonFormat.ts'
 import { essenceOf } from '../../../shared/content/mimeTypes.ts'
@@ -9,7 +9,9 @@ import { listFiles } from '../../../shared/operations/files.ts'
 import { findMember } from '../../../shared/operations/members.ts'
 import { navigate } from '../app/route.ts'
 import { Markdown } from '../channel/Markdown.tsx'
-import { Avatar, Button, CoworkerBadge, cx, EmptyState, IconButton, Spinner, Tooltip } from '../components/ui.tsx'
+import { LinkRowTable, MemberCell, RelativeTimeCell, RowLink, SearchFilterInput } from '../components/list.tsx'
+import { Page } from '../components/page.tsx'
+import { Avatar, Button, CenteredEmptyState, cx, IconButton, Spinner } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { formatFull, formatRelative } from '../lib/time.ts'
@@ -92,24 +94,18 @@ export function FilesScreen({ fileId }: { fileId: string | null }) {
   }
 
   return (
-    <main aria-label="Files" className="relative flex min-w-0 flex-1 flex-col" onDragEnter={onDragEnter} onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop}>
-      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-border px-6">
-        <h1 className="text-base font-semibold">Files</h1>
-        {files.length > 0 && <span className="text-sm text-fg-subtle tabular-nums">{files.length}</span>}
-        <div className="ml-auto flex items-center gap-2">
-          {files.length > 0 && (
-            <label className="relative flex items-center">
-              <Search aria-hidden className="pointer-events-none absolute left-2 size-3.5 text-fg-subtle" />
-              <input
-                type="search"
-                aria-label="Filter files"
-                placeholder="Filter files"
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
-                className="h-7 w-52 rounded-md border border-border-strong bg-bg pr-2 pl-7 text-xs shadow-sm placeholder:text-fg-subtle focus:border-accent focus:outline-none"
-              />
-            </label>
-          )}
+    <Page
+      label="Files"
+      title="Files"
+      count={files.length}
+      className="relative"
+      onDragEnter={onDragEnter}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+      onDrop={onDrop}
+      actions={
+        <>
+          {files.length > 0 && <SearchFilterInput label="Filter files" value={query} onChange={setQuery} className="w-52" />}
           <Button size="sm" variant="primary" onClick={() => picker.current?.click()}>
             <Upload aria-hidden className="size-3.5" />
             Add files
@@ -127,9 +123,9 @@ export function FilesScreen({ fileId }: { fileId: string | null }) {
               if (list.length > 0) void add(list)
             }}
           />
-        </div>
-      </header>
-
+        </>
+      }
+    >
       {uploads.length > 0 && (
         <ul aria-label="Files being added" className="flex shrink-0 flex-col gap-1.5 border-b border-border bg-bg-subtle px-6 py-2">
           {uploads.map((upload) => (
@@ -158,26 +154,22 @@ export function FilesScreen({ fileId }: { fileId: string | null }) {
 
       <div className="flex min-h-0 flex-1">
         {files.length === 0 ? (
-          <div className="flex flex-1 items-center justify-center">
-            <EmptyState
-              icon={<Paperclip className="size-5" />}
-              title="No files yet"
-              action={
-                <Button variant="primary" onClick={() => picker.current?.click()}>
-                  <Upload aria-hidden className="size-4" />
-                  Add files
-                </Button>
-              }
-            >
-              Drop files anywhere here, or choose them. Everyone in the workspace can open them, and coworkers and search can read the text of text files (.txt, .md, .csv, .json).
-            </EmptyState>
-          </div>
+          <CenteredEmptyState
+            icon={<Paperclip className="size-5" />}
+            title="No files yet"
+            action={
+              <Button variant="primary" onClick={() => picker.current?.click()}>
+                <Upload aria-hidden className="size-4" />
+                Add files
+              </Button>
+            }
+          >
+            Drop files anywhere here, or choose them. Everyone in the workspace can open them, and coworkers and search can read the text of text files (.txt, .md, .csv, .json).
+          </CenteredEmptyState>
         ) : shown.length === 0 ? (
-          <div className="flex flex-1 items-center justify-center">
-            <EmptyState icon={<SearchX className="size-5" />} title="No files match" action={<Button onClick={() => setQuery('')}>Clear filter</Button>}>
-              No file name or type has “{query.trim()}” in it.
-            </EmptyState>
-          </div>
+          <CenteredEmptyState icon={<SearchX className="size-5" />} title="No files match" action={<Button onClick={() => setQuery('')}>Clear filter</Button>}>
+            No file name or type has “{query.trim()}” in it.
+          </CenteredEmptyState>
         ) : (
           <div className="min-h-0 min-w-0 flex-1 overflow-y-auto">
             <FileTable files={shown} selectedId={selected?.id ?? null} compact={selected !== null} />
@@ -203,7 +195,7 @@ export function FilesScreen({ fileId }: { fileId: string | null }) {
           </div>
         </div>
       )}
-    </main>
+    </Page>
   )
 }
 
@@ -248,86 +240,35 @@ export function FileTile({ mimeType, size = 'sm' }: { mimeType: string; size?: '
 function FileTable({ files, selectedId, compact }: { files: readonly FileRecord[]; selectedId: string | null; compact: boolean }) {
   const { root, workspace } = useWorkspace()
   const now = Date.now()
-  const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
-    if ((event.key !== 'ArrowDown' && event.key !== 'ArrowUp') || event.altKey || event.metaKey || event.ctrlKey) return
-    const links = [...event.currentTarget.querySelectorAll<HTMLAnchorElement>('a[data-row-link]')]
-    const index = links.indexOf(document.activeElement as HTMLAnchorElement)
-    if (index === -1) return
-    event.preventDefault()
-    links[Math.max(0, Math.min(links.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)))]?.focus()
-  }
+  const columns = [
+    { label: 'Name', className: 'pl-6' },
+    { label: 'Size', width: 'w-24', className: 'pr-4 text-right' },
+    !compact && { label: 'Type', width: 'w-36' },
+    !compact && { label: 'Added by', width: 'w-44' },
+    { label: 'Added', width: 'w-28', className: 'pr-6 text-right' }
+  ]
   return (
-    <table aria-label="Files" className="w-full table-fixed border-collapse text-sm">
-      <colgroup>
-        <col />
-        <col className="w-24" />
-        {!compact && <col className="w-36" />}
-        {!compact && <col className="w-44" />}
-        <col className="w-28" />
-      </colgroup>
-      <thead className="sticky top-0 z-10 bg-bg">
-        <tr className="h-8 border-b border-border text-left text-xs text-fg-subtle">
-          <th scope="col" className="pl-6 font-medium">
-            Name
-          </th>
-          <th scope="col" className="pr-4 text-right font-medium">
-            Size
-          </th>
-          {!compact && (
-            <th scope="col" className="font-medium">
-              Type
-            </th>
-          )}
-          {!compact && (
-            <th scope="col" className="font-medium">
-              Added by
-            </th>
-          )}
-          <th scope="col" className="pr-6 text-right font-medium">
-            Added
-          </th>
-        </tr>
-      </thead>
-      <tbody onKeyDown={onKeyDown}>
-        {files.map((file) => {
-          const by = findMember(root, file.addedBy) ?? null
-          const selected = file.id === selectedId
-          return (
-            <tr key={file.id} className={cx('relative h-11 border-b border-border/70 transition-colors', selected ? 'bg-accent-subtle' : 'hover:bg-bg-subtle focus-within:bg-bg-subtle')}>
-              <td className="pl-6">
-                <div className="flex min-w-0 items-center gap-3">
-                  <FileTile mimeType={file.mimeType} />
-                  <a
-                    data-row-link
-                    href={`#/files/${file.id}`}
-                    aria-current={selected ? 'true' : undefined}
-                    className="min-w-0 truncate font-medium text-fg outline-none after:absolute after:inset-0 after:content-[''] focus-visible:after:rounded-sm focus-visible:after:outline-2 focus-visible:after:-outline-offset-2 focus-visible:after:outline-accent"
-                  >
-                    {file.name}
-                  </a>
-                </div>
-              </td>
-              <td className="pr-4 text-right text-xs text-fg-muted tabular-nums">{formatSize(file.size)}</td>
-              {!compact && <td className="truncate text-xs text-fg-muted">{typeLabel(file.mimeType)}</td>}
-              {!compact && (
-                <td>
-                  <span className="flex min-w-0 items-center gap-2">
-                    <Avatar member={by} size="xs" />
-                    <span className="truncate text-fg-muted">{by?.id === workspace.memberId ? 'You' : (by?.name ?? 'Unknown')}</span>
-                    {by?.kind === 'coworker' && <CoworkerBadge />}
-                  </span>
-                </td>
-              )}
-              <td className="pr-6 text-right">
-                <Tooltip content={formatFull(file.addedAt)}>
-                  <span className="relative z-[1] text-xs text-fg-subtle tabular-nums">{formatRelative(file.addedAt, now)}</span>
-                </Tooltip>
-              </td>
-            </tr>
-          )
-        })}
-      </tbody>
-    </table>
+    <LinkRowTable label="Files" columns={columns}>
+      {files.map((file) => {
+        const selected = file.id === selectedId
+        return (
+          <tr key={file.id} className={cx('relative h-11 border-b border-border/70 transition-colors', selected ? 'bg-accent-subtle' : 'hover:bg-bg-subtle focus-within:bg-bg-subtle')}>
+            <td className="pl-6">
+              <div className="flex min-w-0 items-center gap-3">
+                <FileTile mimeType={file.mimeType} />
+                <RowLink href={`#/files/${file.id}`} current={selected}>
+                  {file.name}
+                </RowLink>
+              </div>
+            </td>
+            <td className="pr-4 text-right text-xs text-fg-muted tabular-nums">{formatSize(file.size)}</td>
+            {!compact && <td className="truncate text-xs text-fg-muted">{typeLabel(file.mimeType)}</td>}
+            {!compact && <MemberCell member={findMember(root, file.addedBy) ?? null} youId={workspace.memberId} />}
+            <RelativeTimeCell at={file.addedAt} now={now} />
+          </tr>
+        )
+      })}
+    </LinkRowTable>
   )
 }
 

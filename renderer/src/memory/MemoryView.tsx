@@ -4,12 +4,14 @@ import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import type { Member, MemoryItem, MemoryKind } from '../../../shared/model/types.ts'
 import { addMemory, editMemory, listMemory, pinMemory, removeMemory } from '../../../shared/operations/memory.ts'
 import { listMembers } from '../../../shared/operations/members.ts'
-import { Avatar, Button, CoworkerBadge, cx, EmptyState, IconButton, ProblemNotice, Tooltip } from '../components/ui.tsx'
+import { Checkbox, FormActions, Segmented, TextAreaField } from '../components/forms.tsx'
+import { Page, PageBody, SectionTitle } from '../components/page.tsx'
+import { SelectField } from '../components/select.tsx'
+import { Avatar, Button, ConfirmDialog, CoworkerBadge, cx, EmptyState, IconButton, ProblemNotice, Tooltip } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { formatFull, formatRelative } from '../lib/time.ts'
 import { useWorkspace } from '../workspace/context.tsx'
-import { Checkbox, ConfirmDialog, PageHeader, Segmented, SectionTitle, SelectField, TextAreaField } from '../coworkers/parts.tsx'
 import { countByKind, filterMemory, groupMemory, kindLabels, memoryKinds, sourceLink } from './memoryList.ts'
 
 /**
@@ -89,110 +91,108 @@ export function MemoryView() {
   )
 
   return (
-    <main aria-label="Memory" className="flex min-w-0 flex-1 flex-col">
-      <PageHeader
-        title="Memory"
-        actions={
-          <Button variant="primary" size="sm" onClick={() => setAdding(true)} disabled={adding}>
-            <Plus aria-hidden className="size-3.5" />
-            Add memory
-          </Button>
-        }
-      />
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        <div className="mx-auto flex max-w-3xl flex-col px-6 pt-6 pb-12">
-          <p className="mb-5 text-sm text-fg-muted">
-            Facts, decisions and preferences the whole workspace keeps. Coworkers recall them while they work; <span className="font-medium text-fg">pinned</span> items go into every coworker task.
-          </p>
+    <Page
+      label="Memory"
+      title="Memory"
+      actions={
+        <Button variant="primary" size="sm" onClick={() => setAdding(true)} disabled={adding}>
+          <Plus aria-hidden className="size-3.5" />
+          Add memory
+        </Button>
+      }
+    >
+      <PageBody width="narrow">
+        <p className="mb-5 text-sm text-fg-muted">
+          Facts, decisions and preferences the whole workspace keeps. Coworkers recall them while they work; <span className="font-medium text-fg">pinned</span> items go into every coworker task.
+        </p>
 
-          {adding && <AddMemoryForm onDone={() => setAdding(false)} />}
+        {adding && <AddMemoryForm onDone={() => setAdding(false)} />}
 
-          {items.length > 0 && (
-            <div className="mb-5 flex flex-wrap items-center gap-3">
-              <div className="relative min-w-56 flex-1">
-                <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-fg-subtle" />
-                <input
-                  ref={search}
-                  type="search"
-                  aria-label="Search memory"
-                  placeholder="Search memory"
-                  value={query}
-                  onChange={(event) => setQuery(event.target.value)}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Escape' && query !== '') {
-                      event.preventDefault()
-                      setQuery('')
-                    }
-                  }}
-                  className="h-8 w-full rounded-md border border-border-strong bg-bg pr-2.5 pl-8 text-sm text-fg shadow-sm placeholder:text-fg-subtle focus:border-accent focus:outline-none"
-                />
-              </div>
-              <Segmented
-                label="Kind"
-                value={kind}
-                onChange={setKind}
-                options={[
-                  { value: 'all', label: 'All', count: counts.all },
-                  ...memoryKinds.map((value) => ({ value, label: kindLabels[value].many, count: counts[value] }))
-                ]}
+        {items.length > 0 && (
+          <div className="mb-5 flex flex-wrap items-center gap-3">
+            <div className="relative min-w-56 flex-1">
+              <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-fg-subtle" />
+              <input
+                ref={search}
+                type="search"
+                aria-label="Search memory"
+                placeholder="Search memory"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Escape' && query !== '') {
+                    event.preventDefault()
+                    setQuery('')
+                  }
+                }}
+                className="h-8 w-full rounded-md border border-border-strong bg-bg pr-2.5 pl-8 text-sm text-fg shadow-sm placeholder:text-fg-subtle focus:border-accent focus:outline-none"
               />
             </div>
-          )}
+            <Segmented
+              label="Kind"
+              value={kind}
+              onChange={setKind}
+              options={[
+                { value: 'all', label: 'All', count: counts.all },
+                ...memoryKinds.map((value) => ({ value, label: kindLabels[value].many, count: counts[value] }))
+              ]}
+            />
+          </div>
+        )}
 
-          {items.length === 0 ? (
-            !adding && (
-              <EmptyState
-                icon={<Brain className="size-5" />}
-                title="Nothing remembered yet"
-                action={
-                  <Button variant="primary" onClick={() => setAdding(true)}>
-                    <Plus aria-hidden className="size-4" />
-                    Add memory
-                  </Button>
-                }
-              >
-                Save what the team keeps coming back to: “Invoices go out on the 1st”, “We ship on Thursdays”, “Reports in British English”. Coworkers with the <code className="rounded-sm bg-bg-muted px-1 font-mono text-xs">remember</code> tool add to it as they work, and asking for changes in a review saves the comment here.
-              </EmptyState>
-            )
-          ) : pinned.length + other.length === 0 ? (
+        {items.length === 0 ? (
+          !adding && (
             <EmptyState
-              icon={<Search className="size-5" />}
-              title={query.trim() !== '' ? `Nothing matches “${query.trim()}”` : `No ${kindLabels[kind as MemoryKind].many.toLowerCase()} yet`}
+              icon={<Brain className="size-5" />}
+              title="Nothing remembered yet"
               action={
-                <Button
-                  onClick={() => {
-                    setQuery('')
-                    setKind('all')
-                  }}
-                >
-                  Clear filters
+                <Button variant="primary" onClick={() => setAdding(true)}>
+                  <Plus aria-hidden className="size-4" />
+                  Add memory
                 </Button>
               }
             >
-              {query.trim() !== '' ? 'Try fewer or different words; search looks at the text of every item.' : kindLabels[kind as MemoryKind].describe + '. Add one with “Add memory”.'}
+              Save what the team keeps coming back to: “Invoices go out on the 1st”, “We ship on Thursdays”, “Reports in British English”. Coworkers with the <code className="rounded-sm bg-bg-muted px-1 font-mono text-xs">remember</code> tool add to it as they work, and asking for changes in a review saves the comment here.
             </EmptyState>
-          ) : (
-            <div className="flex flex-col gap-6">
-              {pinned.length > 0 && (
-                <section aria-labelledby="memory-pinned">
-                  <SectionTitle id="memory-pinned" count={pinned.length} action={<span className="text-xs text-fg-subtle">Given to every coworker task</span>}>
-                    Pinned
-                  </SectionTitle>
-                  {renderItems(pinned, 'Pinned memory')}
-                </section>
-              )}
-              {other.length > 0 && (
-                <section aria-labelledby="memory-other">
-                  <SectionTitle id="memory-other" count={other.length}>
-                    {pinned.length > 0 ? 'Everything else' : filtering ? 'Matching' : 'All memory'}
-                  </SectionTitle>
-                  {renderItems(other, 'Memory')}
-                </section>
-              )}
-            </div>
-          )}
-        </div>
-      </div>
+          )
+        ) : pinned.length + other.length === 0 ? (
+          <EmptyState
+            icon={<Search className="size-5" />}
+            title={query.trim() !== '' ? `Nothing matches “${query.trim()}”` : `No ${kindLabels[kind as MemoryKind].many.toLowerCase()} yet`}
+            action={
+              <Button
+                onClick={() => {
+                  setQuery('')
+                  setKind('all')
+                }}
+              >
+                Clear filters
+              </Button>
+            }
+          >
+            {query.trim() !== '' ? 'Try fewer or different words; search looks at the text of every item.' : kindLabels[kind as MemoryKind].describe + '. Add one with “Add memory”.'}
+          </EmptyState>
+        ) : (
+          <div className="flex flex-col gap-6">
+            {pinned.length > 0 && (
+              <section aria-labelledby="memory-pinned">
+                <SectionTitle id="memory-pinned" count={pinned.length} action={<span className="text-xs text-fg-subtle">Given to every coworker task</span>}>
+                  Pinned
+                </SectionTitle>
+                {renderItems(pinned, 'Pinned memory')}
+              </section>
+            )}
+            {other.length > 0 && (
+              <section aria-labelledby="memory-other">
+                <SectionTitle id="memory-other" count={other.length}>
+                  {pinned.length > 0 ? 'Everything else' : filtering ? 'Matching' : 'All memory'}
+                </SectionTitle>
+                {renderItems(other, 'Memory')}
+              </section>
+            )}
+          </div>
+        )}
+      </PageBody>
       <ConfirmDialog
         open={removing !== null}
         onOpenChange={(open) => !open && setRemoving(null)}
@@ -205,7 +205,7 @@ export function MemoryView() {
         confirmLabel="Remove"
         onConfirm={confirmRemove}
       />
-    </main>
+    </Page>
   )
 }
 
@@ -274,13 +274,9 @@ function AddMemoryForm({ onDone }: { onDone: () => void }) {
         <Checkbox checked={pinned} onChange={setPinned} />
         Pin it: give it to every coworker task
       </label>
-      {problem !== null && <ProblemNotice problem={problem} compact />}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onDone}>Cancel</Button>
-        <Button type="submit" variant="primary" disabled={text.trim() === ''}>
-          Save memory
-        </Button>
-      </div>
+      <FormActions problem={problem} onCancel={onDone} disabled={text.trim() === ''}>
+        Save memory
+      </FormActions>
     </form>
   )
 }

@@ -78,6 +78,94 @@ export function SavedNote({ shown, children = 'Saved' }: { shown: boolean; child
   )
 }
 
+type ProviderForm = ReturnType<typeof useProviderForm>
+
+/**
+ * What a provider's form (AnthropicForm, LocalForm) keeps while it saves, tests or removes its settings.
+ * `run(kind, save, hint)` makes the submit and Test handler: it calls `save` (which says whether anything
+ * changed, then "Saved" shows) and, for a test, asks the Host to make one small call; `remove(action)`
+ * makes the Remove handler. A failure shows as the problem, with `hint` (or "try again").
+ */
+function useProviderForm(bridge: Bridge, provider: 'anthropic' | 'local') {
+  const [busy, setBusy] = useState<'save' | 'test' | 'remove' | null>(null)
+  const [problem, setProblem] = useState<Problem | null>(null)
+  const [result, setResult] = useState<TestResult | null>(null)
+  const [saved, markSaved, clearSaved] = useSavedFlag()
+
+  const run = (kind: 'save' | 'test', save: () => Promise<boolean>, hint: string) => async (event?: FormEvent) => {
+    event?.preventDefault()
+    setBusy(kind)
+    setProblem(null)
+    setResult(null)
+    clearSaved()
+    try {
+      const changed = await save()
+      if (changed) markSaved()
+      if (kind === 'test') setResult(await bridge.request('settings.testModel', { provider }))
+    } catch (error) {
+      setProblem(toProblem(error, hint))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const remove = (action: () => Promise<void>) => async () => {
+    setBusy('remove')
+    setProblem(null)
+    setResult(null)
+    try {
+      await action()
+    } catch (error) {
+      setProblem(toProblem(error, 'try again'))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  return { busy, problem, result, saved, run, remove }
+}
+
+/** The end of a provider's form: why it failed, the test's outcome, then Save, Test connection, Remove (when `onRemove`) and "Saved". */
+function ProviderFormEnd({
+  form,
+  saveLabel,
+  canSave,
+  canTest,
+  onTest,
+  removeLabel,
+  onRemove
+}: {
+  form: ProviderForm
+  saveLabel: string
+  canSave: boolean
+  canTest: boolean
+  onTest: () => void
+  removeLabel: string
+  onRemove: (() => void) | undefined
+}) {
+  const { busy, problem, result, saved } = form
+  return (
+    <>
+      {problem !== null && <ProblemNotice problem={problem} compact />}
+      {result !== null && <TestOutcome result={result} />}
+      <div className="flex flex-wrap items-center gap-2">
+        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={!canSave || busy !== null}>
+          {saveLabel}
+        </Button>
+        <Button onClick={onTest} busy={busy === 'test'} disabled={busy !== null || !canTest}>
+          Test connection
+        </Button>
+        {onRemove !== undefined && (
+          <Button variant="ghost" onClick={onRemove} busy={busy === 'remove'} disabled={busy !== null}>
+            {removeLabel}
+          </Button>
+        )}
+        <SavedNote shown={saved} />
+      </div>
+    </>
+  )
+}
+
 /**
  * The Anthropic key and base URL. "Test connection" saves what was typed, then asks the Host to make
  * one small call and says what came back.
@@ -87,10 +175,7 @@ export function AnthropicForm({ bridge, models, onChange, showStorage = true }: 
   const initialBase = models.anthropic.baseURL ?? ''
   const [baseURL, setBaseURL] = useState(initialBase)
   const [advanced, setAdvanced] = useState(initialBase !== '')
-  const [busy, setBusy] = useState<'save' | 'test' | 'remove' | null>(null)
-  const [problem, setProblem] = useState<Problem | null>(null)
-  const [result, setResult] = useState<TestResult | null>(null)
-  const [saved, markSaved, clearSaved] = useSavedFlag()
+  const form = useProviderForm(bridge, 'anthropic')
   const source = models.anthropic.keySource
   const status = keyStatus(models)
   const storage = keyStorage(models)
@@ -109,35 +194,10 @@ export function AnthropicForm({ bridge, models, onChange, showStorage = true }: 
     return true
   }
 
-  const run = (kind: 'save' | 'test') => async (event?: FormEvent) => {
-    event?.preventDefault()
-    setBusy(kind)
-    setProblem(null)
-    setResult(null)
-    clearSaved()
-    try {
-      const changed = await save()
-      if (changed) markSaved()
-      if (kind === 'test') setResult(await bridge.request('settings.testModel', { provider: 'anthropic' }))
-    } catch (error) {
-      setProblem(toProblem(error, 'check the key and the base URL, then try again'))
-    } finally {
-      setBusy(null)
-    }
-  }
-
-  const remove = async () => {
-    setBusy('remove')
-    setProblem(null)
-    setResult(null)
-    try {
-      onChange(await bridge.request('settings.setAnthropic', { apiKey: '' }))
-    } catch (error) {
-      setProblem(toProblem(error, 'try again'))
-    } finally {
-      setBusy(null)
-    }
-  }
+  const run = (kind: 'save' | 'test') => form.run(kind, save, 'check the key and the base URL, then try again')
+  const remove = form.remove(async () => {
+    onChange(await bridge.request('settings.setAnthropic', { apiKey: '' }))
+  })
 
   return (
     <form onSubmit={run('save')} className="flex flex-col gap-3" aria-label="Anthropic">
@@ -181,22 +241,15 @@ export function AnthropicForm({ bridge, models, onChange, showStorage = true }: 
           Use a custom base URL
         </button>
       )}
-      {problem !== null && <ProblemNotice problem={problem} compact />}
-      {result !== null && <TestOutcome result={result} />}
-      <div className="flex flex-wrap items-center gap-2">
-        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={(apiKey.trim() === '' && !baseChanged) || busy !== null}>
-          Save
-        </Button>
-        <Button onClick={() => void run('test')()} busy={busy === 'test'} disabled={busy !== null || (source === 'none' && apiKey.trim() === '')}>
-          Test connection
-        </Button>
-        {source === 'settings' && (
-          <Button variant="ghost" onClick={() => void remove()} busy={busy === 'remove'} disabled={busy !== null}>
-            Remove key
-          </Button>
-        )}
-        <SavedNote shown={saved} />
-      </div>
+      <ProviderFormEnd
+        form={form}
+        saveLabel="Save"
+        canSave={apiKey.trim() !== '' || baseChanged}
+        canTest={source !== 'none' || apiKey.trim() !== ''}
+        onTest={() => void run('test')()}
+        removeLabel="Remove key"
+        onRemove={source === 'settings' ? () => void remove() : undefined}
+      />
     </form>
   )
 }
@@ -206,49 +259,26 @@ export function LocalForm({ bridge, models, onChange }: { bridge: Bridge; models
   const [baseURL, setBaseURL] = useState(models.local.baseURL ?? '')
   const [model, setModel] = useState(models.local.model ?? '')
   const [apiKey, setApiKey] = useState('')
-  const [busy, setBusy] = useState<'save' | 'test' | 'remove' | null>(null)
-  const [problem, setProblem] = useState<Problem | null>(null)
-  const [result, setResult] = useState<TestResult | null>(null)
-  const [saved, markSaved, clearSaved] = useSavedFlag()
+  const form = useProviderForm(bridge, 'local')
   const complete = baseURL.trim() !== '' && model.trim() !== ''
 
-  const run = (kind: 'save' | 'test') => async (event?: FormEvent) => {
-    event?.preventDefault()
-    setBusy(kind)
-    setProblem(null)
-    setResult(null)
-    clearSaved()
-    try {
-      const next = await bridge.request('settings.setLocal', {
-        baseURL: baseURL.trim(),
-        model: model.trim(),
-        ...(apiKey.trim() === '' ? {} : { apiKey: apiKey.trim() })
-      })
-      onChange(next)
-      setApiKey('')
-      markSaved()
-      if (kind === 'test') setResult(await bridge.request('settings.testModel', { provider: 'local' }))
-    } catch (error) {
-      setProblem(toProblem(error, 'check the address and the model name, and that the server is running'))
-    } finally {
-      setBusy(null)
-    }
+  const save = async (): Promise<boolean> => {
+    const next = await bridge.request('settings.setLocal', {
+      baseURL: baseURL.trim(),
+      model: model.trim(),
+      ...(apiKey.trim() === '' ? {} : { apiKey: apiKey.trim() })
+    })
+    onChange(next)
+    setApiKey('')
+    return true
   }
 
-  const remove = async () => {
-    setBusy('remove')
-    setProblem(null)
-    setResult(null)
-    try {
-      onChange(await bridge.request('settings.setLocal', { baseURL: null, model: null }))
-      setBaseURL('')
-      setModel('')
-    } catch (error) {
-      setProblem(toProblem(error, 'try again'))
-    } finally {
-      setBusy(null)
-    }
-  }
+  const run = (kind: 'save' | 'test') => form.run(kind, save, 'check the address and the model name, and that the server is running')
+  const remove = form.remove(async () => {
+    onChange(await bridge.request('settings.setLocal', { baseURL: null, model: null }))
+    setBaseURL('')
+    setModel('')
+  })
 
   return (
     <form onSubmit={run('save')} className="flex flex-col gap-3" aria-label="Local endpoint">
@@ -272,22 +302,15 @@ export function LocalForm({ bridge, models, onChange }: { bridge: Bridge; models
         onChange={(event) => setApiKey(event.target.value)}
         hint="Only if your server asks for one; type it again when you change the endpoint."
       />
-      {problem !== null && <ProblemNotice problem={problem} compact />}
-      {result !== null && <TestOutcome result={result} />}
-      <div className="flex flex-wrap items-center gap-2">
-        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={!complete || busy !== null}>
-          Save endpoint
-        </Button>
-        <Button onClick={() => void run('test')()} busy={busy === 'test'} disabled={!complete || busy !== null}>
-          Test connection
-        </Button>
-        {models.local.configured && (
-          <Button variant="ghost" onClick={() => void remove()} busy={busy === 'remove'} disabled={busy !== null}>
-            Remove endpoint
-          </Button>
-        )}
-        <SavedNote shown={saved} />
-      </div>
+      <ProviderFormEnd
+        form={form}
+        saveLabel="Save endpoint"
+        canSave={complete}
+        canTest={complete}
+        onTest={() => void run('test')()}
+        removeLabel="Remove endpoint"
+        onRemove={models.local.configured ? () => void remove() : undefined}
+      />
     </form>
   )
 }

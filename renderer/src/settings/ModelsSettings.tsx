@@ -1,8 +1,8 @@
-import * as Select from '@radix-ui/react-select'
-import { Check, ChevronDown, KeyRound, Server, SlidersHorizontal, TriangleAlert } from 'lucide-react'
+import { KeyRound, Server, SlidersHorizontal, TriangleAlert } from 'lucide-react'
 import { useId, useState, type ReactNode } from 'react'
 import type { Bridge } from '../../../shared/bridge/contract.ts'
-import { cx, ProblemNotice, TextField, Button } from '../components/ui.tsx'
+import { PlainSelect } from '../components/select.tsx'
+import { ProblemNotice, TextField, Button } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { AnthropicForm, LocalForm, SavedNote, useSavedFlag } from './ModelSetup.tsx'
 import { claudeModels, type ModelSettings } from './models.ts'
@@ -87,7 +87,7 @@ function Defaults({ bridge, models, onChange }: { bridge: Bridge; models: ModelS
               setChoosingOther(false)
               save({ defaultModel: value })
             }}
-            options={[...claudeModels.map((model) => ({ value: model.id, label: model.label, detail: model.id })), { value: otherModel, label: 'Another model id…', detail: '' }]}
+            options={[...claudeModels.map((model) => ({ value: model.id, label: model.label, description: model.id })), { value: otherModel, label: 'Another model id…', description: '' }]}
           />
         )}
       />
@@ -115,8 +115,8 @@ function Defaults({ bridge, models, onChange }: { bridge: Bridge; models: ModelS
             disabled={busy}
             onChange={(value) => save({ assistantProvider: value as 'anthropic' | 'local' })}
             options={[
-              { value: 'anthropic', label: 'Anthropic (Claude)', detail: models.anthropic.configured ? '' : 'not set up' },
-              { value: 'local', label: 'Local endpoint', detail: models.local.configured ? (models.local.model ?? '') : 'not set up' }
+              { value: 'anthropic', label: 'Anthropic (Claude)', description: models.anthropic.configured ? '' : 'not set up' },
+              { value: 'local', label: 'Local endpoint', description: models.local.configured ? (models.local.model ?? '') : 'not set up' }
             ]}
           />
         )}
@@ -143,47 +143,5 @@ function Field({ label, hint, control }: { label: string; hint: string; control:
       <div className="row-span-2">{control(id)}</div>
       <p className="text-xs text-fg-subtle">{hint}</p>
     </div>
-  )
-}
-
-export function PlainSelect({
-  labelId,
-  value,
-  onChange,
-  options,
-  disabled = false,
-  className
-}: {
-  labelId: string
-  value: string
-  onChange: (value: string) => void
-  options: readonly { value: string; label: string; detail?: string }[]
-  disabled?: boolean
-  className?: string
-}) {
-  return (
-    <Select.Root value={value} onValueChange={onChange} disabled={disabled}>
-      <Select.Trigger aria-labelledby={labelId} className={cx('inline-flex h-8 w-56 items-center justify-between gap-2 rounded-md border border-border-strong bg-bg px-2.5 text-sm shadow-sm disabled:opacity-60', className)}>
-        <Select.Value />
-        <Select.Icon>
-          <ChevronDown aria-hidden className="size-3.5 text-fg-subtle" />
-        </Select.Icon>
-      </Select.Trigger>
-      <Select.Portal>
-        <Select.Content position="popper" sideOffset={4} className="z-50 min-w-(--radix-select-trigger-width) rounded-lg border border-border bg-bg-overlay p-1 shadow-md">
-          <Select.Viewport>
-            {options.map((option) => (
-              <Select.Item key={option.value} value={option.value} className="flex h-8 items-center gap-2 rounded-md px-2 text-sm outline-none data-[highlighted]:bg-bg-muted">
-                <Select.ItemText>{option.label}</Select.ItemText>
-                {option.detail !== undefined && option.detail !== '' && <span className="text-xs text-fg-subtle">{option.detail}</span>}
-                <Select.ItemIndicator className="ml-auto pl-2">
-                  <Check aria-hidden className="size-3.5 text-accent" />
-                </Select.ItemIndicator>
-              </Select.Item>
-            ))}
-          </Select.Viewport>
-        </Select.Content>
-      </Select.Portal>
-    </Select.Root>
   )
 }

@@ -1,9 +1,10 @@
-import * as Select from '@radix-ui/react-select'
-import { Check, ChevronDown, Cloud, Cpu, Monitor, Moon, Palette, Sun, UserRound } from 'lucide-react'
+import { Cloud, Cpu, Monitor, Moon, Palette, Sun, UserRound } from 'lucide-react'
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { findMember } from '../../../shared/operations/members.ts'
 import { navigate, useRoute, type SettingsSection } from '../app/route.ts'
 import { readTheme, setTheme, type ThemeChoice } from '../app/theme.ts'
+import { Page } from '../components/page.tsx'
+import { PlainSelect } from '../components/select.tsx'
 import { Button, cx, ProblemNotice, Spinner, TextField } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { useWorkspace } from '../workspace/context.tsx'
@@ -65,10 +66,7 @@ export function SettingsView() {
   }, [])
 
   return (
-    <main aria-label="Settings" className="flex min-w-0 flex-1 flex-col">
-      <header className="flex h-12 shrink-0 items-center border-b border-border px-6">
-        <h1 className="text-base font-semibold">Settings</h1>
-      </header>
+    <Page label="Settings" title="Settings">
       <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto">
         <div className="mx-auto flex max-w-4xl gap-8 px-6 pt-6 pb-24">
         <nav aria-label="Settings sections" className="sticky top-6 hidden w-44 shrink-0 flex-col gap-px self-start lg:flex">
@@ -115,7 +113,7 @@ export function SettingsView() {
           </div>
         </div>
       </div>
-    </main>
+    </Page>
   )
 }
 
@@ -144,37 +142,16 @@ function ThemePicker() {
       <span id="theme-label" className="text-sm font-medium">
         Theme
       </span>
-      <Select.Root
+      <PlainSelect
+        labelId="theme-label"
         value={theme}
-        onValueChange={(value) => {
+        onChange={(value) => {
           setChoice(value as ThemeChoice)
           setTheme(value as ThemeChoice)
         }}
-      >
-        <Select.Trigger aria-labelledby="theme-label" className="inline-flex h-8 w-40 items-center justify-between gap-2 rounded-md border border-border-strong bg-bg px-2.5 text-sm shadow-sm">
-          <Select.Value />
-          <Select.Icon>
-            <ChevronDown aria-hidden className="size-3.5 text-fg-subtle" />
-          </Select.Icon>
-        </Select.Trigger>
-        <Select.Portal>
-          <Select.Content position="popper" sideOffset={4} className="z-50 w-40 rounded-lg border border-border bg-bg-overlay p-1 shadow-md">
-            <Select.Viewport>
-              {themes.map((item) => (
-                <Select.Item key={item.value} value={item.value} className="flex h-8 items-center gap-2 rounded-md px-2 text-sm outline-none data-[highlighted]:bg-bg-muted">
-                  <span aria-hidden className="text-fg-subtle">
-                    {item.icon}
-                  </span>
-                  <Select.ItemText>{item.label}</Select.ItemText>
-                  <Select.ItemIndicator className="ml-auto">
-                    <Check aria-hidden className="size-3.5 text-accent" />
-                  </Select.ItemIndicator>
-                </Select.Item>
-              ))}
-            </Select.Viewport>
-          </Select.Content>
-        </Select.Portal>
-      </Select.Root>
+        options={themes}
+        width="w-40"
+      />
     </div>
   )
 }

@@ -3,11 +3,11 @@ import { useState, type FormEvent } from 'react'
 import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import type { Deliverable } from '../../../shared/model/types.ts'
 import { findMember } from '../../../shared/operations/members.ts'
+import { TextAreaField } from '../components/forms.tsx'
 import { Avatar, Button, cx, ProblemNotice, Tooltip } from '../components/ui.tsx'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { formatFull, formatRelative } from '../lib/time.ts'
 import { useWorkspace } from '../workspace/context.tsx'
-import { TextAreaField } from '../coworkers/parts.tsx'
 import type { ReviewItem, ReviewQueue as Queue } from './reviewQueue.ts'
 
 /**

@@ -1,16 +1,16 @@
-import * as DialogPrimitive from '@radix-ui/react-dialog'
-import { CalendarClock, CircleAlert, X } from 'lucide-react'
+import { CalendarClock, CircleAlert } from 'lucide-react'
 import { useMemo, useState, type FormEvent } from 'react'
 import type { Workflow } from '../../../shared/model/types.ts'
 import { listChannels } from '../../../shared/operations/channels.ts'
 import { coworkerChannelIds, listCoworkers } from '../../../shared/operations/coworkers.ts'
 import { createWorkflow, editWorkflow } from '../../../shared/operations/workflows.ts'
-import { Button, cx, ProblemNotice, TextField } from '../components/ui.tsx'
+import { DialogForm, FormDialog, Switch, TextAreaField } from '../components/forms.tsx'
+import { SearchSelectField, SelectField } from '../components/select.tsx'
+import { cx, TextField } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem, type Problem } from '../data/problems.ts'
 import { useWorkspace } from '../workspace/context.tsx'
 import { fieldProblems } from '../coworkers/coworkerForm.ts'
-import { SearchSelectField, SelectField, Switch, TextAreaField } from '../coworkers/parts.tsx'
 import { checkSchedule, cronToWords, formatRunTime, localTimeZone, schedulePresets, timeZoneOptions, zoneOffset } from './cronWords.ts'
 
 /**
@@ -19,17 +19,9 @@ import { checkSchedule, cronToWords, formatRunTime, localTimeZone, schedulePrese
  */
 export function WorkflowDialog({ open, onOpenChange, workflow, onSaved }: { open: boolean; onOpenChange: (open: boolean) => void; workflow?: Workflow; onSaved?: (workflow: Workflow) => void }) {
   return (
-    <DialogPrimitive.Root open={open} onOpenChange={onOpenChange}>
-      <DialogPrimitive.Portal>
-        <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-fg/20 backdrop-blur-[1px]" />
-        <DialogPrimitive.Content
-          aria-describedby={undefined}
-          className="fixed top-[6vh] left-1/2 z-50 flex max-h-[88vh] w-[min(640px,calc(100vw-32px))] -translate-x-1/2 flex-col rounded-xl border border-border bg-bg-overlay shadow-lg focus:outline-none"
-        >
-          {open && <WorkflowForm workflow={workflow} onClose={() => onOpenChange(false)} onSaved={onSaved} />}
-        </DialogPrimitive.Content>
-      </DialogPrimitive.Portal>
-    </DialogPrimitive.Root>
+    <FormDialog open={open} onOpenChange={onOpenChange} className="w-[min(640px,calc(100vw-32px))]">
+      <WorkflowForm workflow={workflow} onClose={() => onOpenChange(false)} onSaved={onSaved} />
+    </FormDialog>
   )
 }
 
@@ -92,115 +84,100 @@ function WorkflowForm({ workflow, onClose, onSaved }: { workflow: Workflow | und
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-label={editing ? `Edit ${workflow.name}` : 'New workflow'} className="flex min-h-0 flex-1 flex-col">
-      <div className="flex items-start justify-between gap-4 border-b border-border px-5 pt-4 pb-3">
-        <div>
-          <DialogPrimitive.Title className="text-lg font-semibold text-fg">{editing ? `Edit ${workflow.name}` : 'New workflow'}</DialogPrimitive.Title>
-          <p className="mt-0.5 text-sm text-fg-muted">A coworker does the same job on a schedule and posts the result in a channel.</p>
-        </div>
-        <DialogPrimitive.Close asChild>
-          <button type="button" aria-label="Close" className="-mr-1 rounded-md p-1 text-fg-subtle hover:bg-bg-muted hover:text-fg">
-            <X className="size-4" />
-          </button>
-        </DialogPrimitive.Close>
-      </div>
-
-      <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">
-        <div className="flex flex-col gap-5">
-          <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. Weekly report" autoFocus error={errors.name} />
-          <div className="grid gap-4 sm:grid-cols-2">
-            <SelectField
-              label="Coworker"
-              value={coworkerId}
-              onChange={pickCoworker}
-              placeholder={coworkers.length === 0 ? 'No coworkers yet' : 'Choose a coworker'}
-              options={coworkers.map((item) => ({ value: item.id, label: item.name, description: item.purpose }))}
-              error={errors.coworkerId}
-              disabled={coworkers.length === 0}
-              hint={coworkers.length === 0 ? <a href="#/coworkers" className="text-accent-text hover:underline">Create a coworker first</a> : undefined}
-            />
-            <SelectField
-              label="Channel"
-              value={channelId}
-              onChange={setChannelId}
-              placeholder={coworkerId === '' ? 'Pick a coworker first' : channelOptions.length === 0 ? 'The coworker is in no channel' : 'Choose a channel'}
-              options={channelOptions}
-              error={errors.channelId}
-              disabled={coworkerId === '' || channelOptions.length === 0}
-              hint={
-                coworker !== undefined && coworkerChannels.length === 0 ? (
-                  <>
-                    {coworker.name} is in no channel yet.{' '}
-                    <a href={`#/coworkers/${coworker.id}`} className="text-accent-text hover:underline">
-                      Add it to one
-                    </a>
-                  </>
-                ) : (
-                  'Where it posts the result. Only channels the coworker is in.'
-                )
-              }
-            />
-          </div>
-
-          <fieldset className="flex flex-col gap-3">
-            <legend className="mb-1 text-sm font-medium text-fg">Schedule</legend>
-            <div role="group" aria-label="Schedule presets" className="flex flex-wrap gap-1.5">
-              {schedulePresets.map((preset) => (
-                <button
-                  key={preset.cron}
-                  type="button"
-                  aria-pressed={cron.trim() === preset.cron}
-                  onClick={() => setCron(preset.cron)}
-                  className="h-7 rounded-full border border-border px-2.5 text-xs text-fg-muted hover:border-border-strong hover:text-fg aria-pressed:border-accent aria-pressed:bg-accent-subtle aria-pressed:text-accent-text"
-                >
-                  {preset.label}
-                </button>
-              ))}
-            </div>
-            <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
-              <div className="flex flex-col gap-1.5">
-                <TextField
-                  label="Cron expression"
-                  value={cron}
-                  onChange={(event) => setCron(event.target.value)}
-                  spellCheck={false}
-                  autoComplete="off"
-                  className="[&_input]:font-mono"
-                  error={errors.cron ?? (schedule.ok ? null : schedule.problem)}
-                  hint="minute hour day month weekday"
-                />
-              </div>
-              <SearchSelectField label="Time zone" searchLabel="Search time zones" value={timeZone} onChange={setTimeZone} options={zones} error={errors.timeZone} hint={timeZone === localTimeZone() ? 'This device’s zone' : `This device is in ${localTimeZone().replace(/_/g, ' ')}`} />
-            </div>
-            <SchedulePreview cron={cron} timeZone={timeZone} schedule={schedule} />
-          </fieldset>
-
-          <TextAreaField
-            label="Prompt"
-            value={prompt}
-            onChange={(event) => setPrompt(event.target.value)}
-            rows={5}
-            placeholder={'e.g. Write the weekly report from this week’s messages in #general: what shipped, what slipped and what is next. Save it as a document titled “Weekly report, <date>”.'}
-            hint="What the coworker is asked each time. Say what to produce and what to call it."
-            error={errors.prompt}
+    <DialogForm
+      title={editing ? `Edit ${workflow.name}` : 'New workflow'}
+      description="A coworker does the same job on a schedule and posts the result in a channel."
+      onSubmit={submit}
+      onCancel={onClose}
+      submitLabel={editing ? 'Save changes' : 'Create workflow'}
+      problem={problem}
+    >
+      <div className="flex flex-col gap-5">
+        <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. Weekly report" autoFocus error={errors.name} />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField
+            label="Coworker"
+            value={coworkerId}
+            onChange={pickCoworker}
+            placeholder={coworkers.length === 0 ? 'No coworkers yet' : 'Choose a coworker'}
+            options={coworkers.map((item) => ({ value: item.id, label: item.name, description: item.purpose }))}
+            error={errors.coworkerId}
+            disabled={coworkers.length === 0}
+            hint={coworkers.length === 0 ? <a href="#/coworkers" className="text-accent-text hover:underline">Create a coworker first</a> : undefined}
           />
+          <SelectField
+            label="Channel"
+            value={channelId}
+            onChange={setChannelId}
+            placeholder={coworkerId === '' ? 'Pick a coworker first' : channelOptions.length === 0 ? 'The coworker is in no channel' : 'Choose a channel'}
+            options={channelOptions}
+            error={errors.channelId}
+            disabled={coworkerId === '' || channelOptions.length === 0}
+            hint={
+              coworker !== undefined && coworkerChannels.length === 0 ? (
+                <>
+                  {coworker.name} is in no channel yet.{' '}
+                  <a href={`#/coworkers/${coworker.id}`} className="text-accent-text hover:underline">
+                    Add it to one
+                  </a>
+                </>
+              ) : (
+                'Where it posts the result. Only channels the coworker is in.'
+              )
+            }
+          />
+        </div>
 
-          <div className="flex flex-col gap-3 rounded-lg border border-border p-3">
-            <ToggleRow id="workflow-review" title="Review before publishing" description="What it creates lands “in review” until you approve it or ask for changes." checked={review} onChange={setReview} />
-            <div className="h-px bg-border" />
-            <ToggleRow id="workflow-enabled" title="Run on schedule" description={enabled ? 'On: it runs at the times above.' : 'Paused: it runs only when someone presses Run now.'} checked={enabled} onChange={setEnabled} />
+        <fieldset className="flex flex-col gap-3">
+          <legend className="mb-1 text-sm font-medium text-fg">Schedule</legend>
+          <div role="group" aria-label="Schedule presets" className="flex flex-wrap gap-1.5">
+            {schedulePresets.map((preset) => (
+              <button
+                key={preset.cron}
+                type="button"
+                aria-pressed={cron.trim() === preset.cron}
+                onClick={() => setCron(preset.cron)}
+                className="h-7 rounded-full border border-border px-2.5 text-xs text-fg-muted hover:border-border-strong hover:text-fg aria-pressed:border-accent aria-pressed:bg-accent-subtle aria-pressed:text-accent-text"
+              >
+                {preset.label}
+              </button>
+            ))}
           </div>
+          <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+            <div className="flex flex-col gap-1.5">
+              <TextField
+                label="Cron expression"
+                value={cron}
+                onChange={(event) => setCron(event.target.value)}
+                spellCheck={false}
+                autoComplete="off"
+                className="[&_input]:font-mono"
+                error={errors.cron ?? (schedule.ok ? null : schedule.problem)}
+                hint="minute hour day month weekday"
+              />
+            </div>
+            <SearchSelectField label="Time zone" searchLabel="Search time zones" value={timeZone} onChange={setTimeZone} options={zones} error={errors.timeZone} hint={timeZone === localTimeZone() ? 'This device’s zone' : `This device is in ${localTimeZone().replace(/_/g, ' ')}`} />
+          </div>
+          <SchedulePreview cron={cron} timeZone={timeZone} schedule={schedule} />
+        </fieldset>
+
+        <TextAreaField
+          label="Prompt"
+          value={prompt}
+          onChange={(event) => setPrompt(event.target.value)}
+          rows={5}
+          placeholder={'e.g. Write the weekly report from this week’s messages in #general: what shipped, what slipped and what is next. Save it as a document titled “Weekly report, <date>”.'}
+          hint="What the coworker is asked each time. Say what to produce and what to call it."
+          error={errors.prompt}
+        />
+
+        <div className="flex flex-col gap-3 rounded-lg border border-border p-3">
+          <ToggleRow id="workflow-review" title="Review before publishing" description="What it creates lands “in review” until you approve it or ask for changes." checked={review} onChange={setReview} />
+          <div className="h-px bg-border" />
+          <ToggleRow id="workflow-enabled" title="Run on schedule" description={enabled ? 'On: it runs at the times above.' : 'Paused: it runs only when someone presses Run now.'} checked={enabled} onChange={setEnabled} />
         </div>
       </div>
-
-      <div className="flex items-center justify-end gap-2 border-t border-border px-5 py-3">
-        {problem !== null && <ProblemNotice problem={problem} compact className="mr-auto min-w-0 flex-1" />}
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" variant="primary">
-          {editing ? 'Save changes' : 'Create workflow'}
-        </Button>
-      </div>
-    </form>
+    </DialogForm>
   )
 }
 

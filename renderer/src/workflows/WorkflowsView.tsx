@@ -1,5 +1,5 @@
-import { CalendarClock, ChevronRight, Clock, ListTree, Pencil, Play, Plus, ShieldCheck, ShieldOff, Trash2, Workflow as WorkflowIcon } from 'lucide-react'
-import { useMemo, useState, type ReactNode } from 'react'
+import { CalendarClock, ChevronRight, Clock, ListTree, Play, Plus, ShieldCheck, ShieldOff, Workflow as WorkflowIcon } from 'lucide-react'
+import { useMemo, useState } from 'react'
 import { rootCollections } from '../../../shared/model/rootDoc.ts'
 import type { Channel, Deliverable, Member, Workflow } from '../../../shared/model/types.ts'
 import { listChannels } from '../../../shared/operations/channels.ts'
@@ -9,13 +9,14 @@ import { getTask } from '../../../shared/operations/tasks.ts'
 import { workflowHistory, type WorkflowRun } from '../../../shared/operations/workflowRuns.ts'
 import { editWorkflow, listWorkflows, nextRunOf, removeWorkflow } from '../../../shared/operations/workflows.ts'
 import { navigate } from '../app/route.ts'
-import { Avatar, Button, cx, EmptyState, IconButton, Tooltip } from '../components/ui.tsx'
+import { Switch } from '../components/forms.tsx'
+import { EditAndRemoveButtons, FactSection, Page, PageBody, SectionTitle } from '../components/page.tsx'
+import { Avatar, Button, CenteredEmptyState, ChannelChip, ConfirmDialog, cx, EmptyState, IconButton, Tooltip } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem } from '../data/problems.ts'
 import { formatDuration, formatFull, formatRelative, formatTokens } from '../lib/time.ts'
 import { useWorkspace } from '../workspace/context.tsx'
 import { formatUsd } from '../coworkers/coworkerForm.ts'
-import { ChannelChip, ConfirmDialog, PageHeader, SectionTitle, Switch } from '../coworkers/parts.tsx'
 import { TaskStatusChip, TaskTrail } from '../coworkers/taskParts.tsx'
 import { checkSchedule, cronToWords, formatRunTime, formatUntil, localTimeZone, zoneOffset } from './cronWords.ts'
 import { ReviewQueue } from './ReviewQueue.tsx'
@@ -26,6 +27,8 @@ import { WorkflowDialog } from './WorkflowDialog.tsx'
 export function WorkflowsView({ workflowId }: { workflowId: string | null }) {
   return workflowId === null ? <WorkflowList /> : <WorkflowPage key={workflowId} workflowId={workflowId} />
 }
+
+const workflowsCrumbs = [{ label: 'Workflows', href: '#/workflows' }]
 
 function useLookups() {
   const { root } = useWorkspace()
@@ -83,128 +86,127 @@ function WorkflowList() {
   const now = Date.now()
 
   return (
-    <main aria-label="Workflows" className="flex min-w-0 flex-1 flex-col">
-      <PageHeader
-        title="Workflows"
-        actions={
-          <Button variant="primary" size="sm" onClick={() => setCreating(true)} disabled={!hasCoworkers} title={hasCoworkers ? undefined : 'Create a coworker first'}>
-            <Plus aria-hidden className="size-3.5" />
-            New workflow
-          </Button>
-        }
-      >
-        {queue.mine.length > 0 && (
+    <Page
+      label="Workflows"
+      title="Workflows"
+      actions={
+        <Button variant="primary" size="sm" onClick={() => setCreating(true)} disabled={!hasCoworkers} title={hasCoworkers ? undefined : 'Create a coworker first'}>
+          <Plus aria-hidden className="size-3.5" />
+          New workflow
+        </Button>
+      }
+      headerExtra={
+        queue.mine.length > 0 && (
           <a href="#review-mine" className="ml-2 inline-flex h-5 items-center rounded-full bg-warning px-2 text-[11px] font-semibold text-bg">
             {queue.mine.length} to review
           </a>
-        )}
-      </PageHeader>
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        <div className="mx-auto flex max-w-5xl flex-col gap-8 px-6 pt-6 pb-12">
-          <p className="-mb-3 max-w-2xl text-sm text-fg-muted">Recurring work: a coworker runs the same request on a schedule and posts the result in a channel, with a review before anything is published.</p>
-          <ReviewQueue queue={queue} />
-          {workflows.length === 0 ? (
-            <EmptyState
-              icon={<WorkflowIcon className="size-5" />}
-              title="No workflows yet"
-              action={
-                hasCoworkers ? (
-                  <Button variant="primary" onClick={() => setCreating(true)}>
-                    <Plus aria-hidden className="size-4" />
-                    New workflow
-                  </Button>
-                ) : (
-                  <Button variant="primary" onClick={() => navigate({ view: 'coworkers', coworkerId: null })}>
-                    Create a coworker first
-                  </Button>
-                )
-              }
-            >
-              Hand a coworker a job that repeats, such as the weekly report every Monday at 09:00 or the customer digest every weekday at 17:00. You review what it makes before it is published.
-            </EmptyState>
-          ) : (
-            <section aria-labelledby="workflows-heading">
-              <SectionTitle id="workflows-heading" count={workflows.length}>
-                All workflows
-              </SectionTitle>
-              <div className="overflow-hidden rounded-xl border border-border bg-bg shadow-sm">
-                <div aria-hidden className="hidden grid-cols-[minmax(0,1.4fr)_minmax(0,1.3fr)_minmax(0,1fr)_52px_112px_16px] gap-4 border-b border-border bg-bg-subtle px-4 py-1.5 text-xs font-medium text-fg-subtle md:grid">
-                  <span>Workflow</span>
-                  <span>Schedule</span>
-                  <span>Next run</span>
-                  <span>Active</span>
-                  <span />
-                  <span />
-                </div>
-                <ul aria-label="Workflows" className="divide-y divide-border">
-                  {workflows.map((workflow) => {
-                    const coworker = member(workflow.coworkerId)
-                    const channel = channels.get(workflow.channelId)
-                    const next = safeNextRun(workflow, now)
-                    const local = workflow.timeZone === localTimeZone()
-                    return (
-                      <li key={workflow.id} aria-label={workflow.name} className="relative grid grid-cols-1 gap-2 px-4 py-3 focus-within:bg-bg-subtle hover:bg-bg-subtle md:grid-cols-[minmax(0,1.4fr)_minmax(0,1.3fr)_minmax(0,1fr)_52px_112px_16px] md:items-center md:gap-4">
-                        <div className="min-w-0">
-                          <div className="flex items-center gap-2">
-                            <a href={`#/workflows/${workflow.id}`} className="truncate text-base font-semibold text-fg after:absolute after:inset-0 focus-visible:outline-none">
-                              {workflow.name}
-                            </a>
-                            <ReviewChip on={workflow.review} />
-                          </div>
-                          <p className="mt-0.5 flex min-w-0 items-center gap-1.5 text-xs text-fg-muted">
-                            <Avatar member={coworker} size="xs" className="size-4" />
-                            <span className="truncate">{coworker?.name ?? 'Unknown coworker'}</span>
-                            {coworker?.removedAt != null && <span className="text-danger">(removed)</span>}
-                            <span aria-hidden className="text-fg-subtle">in</span>
-                            <ChannelChip name={channel?.name ?? 'unknown'} />
-                          </p>
+        )
+      }
+    >
+      <PageBody className="gap-8">
+        <p className="-mb-3 max-w-2xl text-sm text-fg-muted">Recurring work: a coworker runs the same request on a schedule and posts the result in a channel, with a review before anything is published.</p>
+        <ReviewQueue queue={queue} />
+        {workflows.length === 0 ? (
+          <EmptyState
+            icon={<WorkflowIcon className="size-5" />}
+            title="No workflows yet"
+            action={
+              hasCoworkers ? (
+                <Button variant="primary" onClick={() => setCreating(true)}>
+                  <Plus aria-hidden className="size-4" />
+                  New workflow
+                </Button>
+              ) : (
+                <Button variant="primary" onClick={() => navigate({ view: 'coworkers', coworkerId: null })}>
+                  Create a coworker first
+                </Button>
+              )
+            }
+          >
+            Hand a coworker a job that repeats, such as the weekly report every Monday at 09:00 or the customer digest every weekday at 17:00. You review what it makes before it is published.
+          </EmptyState>
+        ) : (
+          <section aria-labelledby="workflows-heading">
+            <SectionTitle id="workflows-heading" count={workflows.length}>
+              All workflows
+            </SectionTitle>
+            <div className="overflow-hidden rounded-xl border border-border bg-bg shadow-sm">
+              <div aria-hidden className="hidden grid-cols-[minmax(0,1.4fr)_minmax(0,1.3fr)_minmax(0,1fr)_52px_112px_16px] gap-4 border-b border-border bg-bg-subtle px-4 py-1.5 text-xs font-medium text-fg-subtle md:grid">
+                <span>Workflow</span>
+                <span>Schedule</span>
+                <span>Next run</span>
+                <span>Active</span>
+                <span />
+                <span />
+              </div>
+              <ul aria-label="Workflows" className="divide-y divide-border">
+                {workflows.map((workflow) => {
+                  const coworker = member(workflow.coworkerId)
+                  const channel = channels.get(workflow.channelId)
+                  const next = safeNextRun(workflow, now)
+                  const local = workflow.timeZone === localTimeZone()
+                  return (
+                    <li key={workflow.id} aria-label={workflow.name} className="relative grid grid-cols-1 gap-2 px-4 py-3 focus-within:bg-bg-subtle hover:bg-bg-subtle md:grid-cols-[minmax(0,1.4fr)_minmax(0,1.3fr)_minmax(0,1fr)_52px_112px_16px] md:items-center md:gap-4">
+                      <div className="min-w-0">
+                        <div className="flex items-center gap-2">
+                          <a href={`#/workflows/${workflow.id}`} className="truncate text-base font-semibold text-fg after:absolute after:inset-0 focus-visible:outline-none">
+                            {workflow.name}
+                          </a>
+                          <ReviewChip on={workflow.review} />
                         </div>
-                        <div className="min-w-0">
-                          <p className="truncate text-sm text-fg">{cronToWords(workflow.cron)}</p>
-                          <p className="mt-0.5 flex items-center gap-1.5 text-xs text-fg-subtle">
-                            <code className="rounded-sm bg-bg-muted px-1 font-mono text-[11px] text-fg-muted">{workflow.cron}</code>
-                            <span className={cx('truncate', !local && 'text-fg-muted')}>{workflow.timeZone}</span>
-                          </p>
-                        </div>
-                        <div className="min-w-0 text-sm">
-                          {!workflow.enabled ? (
-                            <span className="text-fg-subtle">Paused</span>
-                          ) : next === null ? (
-                            <span className="text-fg-subtle">Never again</span>
-                          ) : (
-                            <Tooltip content={formatFull(next)}>
-                              <span tabIndex={0} className="relative z-10 block">
-                                <span className="block truncate text-fg tabular-nums">{formatRunTime(next, workflow.timeZone)}</span>
-                                <span className="block text-xs text-fg-subtle">{formatUntil(next, now)}</span>
-                              </span>
-                            </Tooltip>
-                          )}
-                        </div>
-                        <div className="relative z-10 flex items-center">
-                          <Tooltip content={workflow.enabled ? 'Runs on schedule: turn off to pause' : 'Paused: turn on to run on schedule'}>
-                            <span className="inline-flex">
-                              <Switch checked={workflow.enabled} onChange={(on) => setEnabled(root, context, workflow, on, reportProblem)} label={`Run ${workflow.name} on schedule`} />
+                        <p className="mt-0.5 flex min-w-0 items-center gap-1.5 text-xs text-fg-muted">
+                          <Avatar member={coworker} size="xs" className="size-4" />
+                          <span className="truncate">{coworker?.name ?? 'Unknown coworker'}</span>
+                          {coworker?.removedAt != null && <span className="text-danger">(removed)</span>}
+                          <span aria-hidden className="text-fg-subtle">in</span>
+                          <ChannelChip name={channel?.name ?? 'unknown'} />
+                        </p>
+                      </div>
+                      <div className="min-w-0">
+                        <p className="truncate text-sm text-fg">{cronToWords(workflow.cron)}</p>
+                        <p className="mt-0.5 flex items-center gap-1.5 text-xs text-fg-subtle">
+                          <code className="rounded-sm bg-bg-muted px-1 font-mono text-[11px] text-fg-muted">{workflow.cron}</code>
+                          <span className={cx('truncate', !local && 'text-fg-muted')}>{workflow.timeZone}</span>
+                        </p>
+                      </div>
+                      <div className="min-w-0 text-sm">
+                        {!workflow.enabled ? (
+                          <span className="text-fg-subtle">Paused</span>
+                        ) : next === null ? (
+                          <span className="text-fg-subtle">Never again</span>
+                        ) : (
+                          <Tooltip content={formatFull(next)}>
+                            <span tabIndex={0} className="relative z-10 block">
+                              <span className="block truncate text-fg tabular-nums">{formatRunTime(next, workflow.timeZone)}</span>
+                              <span className="block text-xs text-fg-subtle">{formatUntil(next, now)}</span>
                             </span>
                           </Tooltip>
-                        </div>
-                        <div className="relative z-10">
-                          <Button size="sm" onClick={() => run(workflow, channel?.name ?? null)} busy={running === workflow.id} aria-label={`Run ${workflow.name} now`} className="w-full">
-                            {running !== workflow.id && <Play aria-hidden className="size-3.5" />}
-                            Run now
-                          </Button>
-                        </div>
-                        <ChevronRight aria-hidden className="hidden size-4 text-fg-subtle md:block" />
-                      </li>
-                    )
-                  })}
-                </ul>
-              </div>
-            </section>
-          )}
-        </div>
-      </div>
+                        )}
+                      </div>
+                      <div className="relative z-10 flex items-center">
+                        <Tooltip content={workflow.enabled ? 'Runs on schedule: turn off to pause' : 'Paused: turn on to run on schedule'}>
+                          <span className="inline-flex">
+                            <Switch checked={workflow.enabled} onChange={(on) => setEnabled(root, context, workflow, on, reportProblem)} label={`Run ${workflow.name} on schedule`} />
+                          </span>
+                        </Tooltip>
+                      </div>
+                      <div className="relative z-10">
+                        <Button size="sm" onClick={() => run(workflow, channel?.name ?? null)} busy={running === workflow.id} aria-label={`Run ${workflow.name} now`} className="w-full">
+                          {running !== workflow.id && <Play aria-hidden className="size-3.5" />}
+                          Run now
+                        </Button>
+                      </div>
+                      <ChevronRight aria-hidden className="hidden size-4 text-fg-subtle md:block" />
+                    </li>
+                  )
+                })}
+              </ul>
+            </div>
+          </section>
+        )}
+      </PageBody>
       <WorkflowDialog open={creating} onOpenChange={setCreating} onSaved={(workflow) => navigate({ view: 'workflows', workflowId: workflow.id })} />
-    </main>
+    </Page>
   )
 }
 
@@ -247,14 +249,11 @@ function WorkflowPage({ workflowId }: { workflowId: string }) {
 
   if (workflow === null) {
     return (
-      <main aria-label="Workflow" className="flex min-w-0 flex-1 flex-col">
-        <PageHeader title="Not found" crumbs={[{ label: 'Workflows', href: '#/workflows' }]} />
-        <div className="flex flex-1 items-center justify-center">
-          <EmptyState icon={<WorkflowIcon className="size-5" />} title="Workflow not found" action={<Button onClick={() => navigate({ view: 'workflows', workflowId: null })}>All workflows</Button>}>
-            It may have been deleted, or it has not synced to this device yet.
-          </EmptyState>
-        </div>
-      </main>
+      <Page label="Workflow" title="Not found" crumbs={workflowsCrumbs}>
+        <CenteredEmptyState icon={<WorkflowIcon className="size-5" />} title="Workflow not found" action={<Button onClick={() => navigate({ view: 'workflows', workflowId: null })}>All workflows</Button>}>
+          It may have been deleted, or it has not synced to this device yet.
+        </CenteredEmptyState>
+      </Page>
     )
   }
 
@@ -275,114 +274,105 @@ function WorkflowPage({ workflowId }: { workflowId: string }) {
   }
 
   return (
-    <main aria-label={`Workflow ${workflow.name}`} className="flex min-w-0 flex-1 flex-col">
-      <PageHeader
-        title={workflow.name}
-        crumbs={[{ label: 'Workflows', href: '#/workflows' }]}
-        actions={
-          <>
-            <Button size="sm" onClick={() => setEditing(true)}>
-              <Pencil aria-hidden className="size-3.5" />
-              Edit
-            </Button>
-            <Button size="sm" variant="ghost" onClick={() => setRemoving(true)} className="hover:text-danger">
-              <Trash2 aria-hidden className="size-3.5" />
-              Delete
-            </Button>
-            <Button size="sm" variant="primary" onClick={() => run(workflow, channel?.name ?? null)} busy={running === workflow.id}>
-              {running !== workflow.id && <Play aria-hidden className="size-3.5" />}
-              Run now
-            </Button>
-          </>
-        }
-      />
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        <div className="mx-auto flex max-w-5xl flex-col gap-8 px-6 pt-6 pb-12">
-          <ReviewQueue queue={queue} />
-          <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_300px]">
-            <section aria-labelledby="runs-heading" className="min-w-0">
-              <SectionTitle id="runs-heading" count={history.length}>
-                Runs
-              </SectionTitle>
-              {history.length === 0 ? (
-                <p className="rounded-xl border border-dashed border-border px-4 py-8 text-center text-sm text-fg-muted">
-                  No runs yet. {workflow.enabled && schedule.ok ? `The first is ${formatRunTime(schedule.runs[0]!, workflow.timeZone)}, or press Run now to try it.` : 'Press Run now to try it.'}
-                </p>
-              ) : (
-                <ul aria-label="Run history" className="divide-y divide-border overflow-hidden rounded-xl border border-border bg-bg shadow-sm">
-                  {history.map((runItem) => (
-                    <RunRow key={runItem.taskId} run={runItem} timeZone={workflow.timeZone} />
-                  ))}
-                </ul>
-              )}
-            </section>
+    <Page
+      label={`Workflow ${workflow.name}`}
+      title={workflow.name}
+      crumbs={workflowsCrumbs}
+      actions={
+        <>
+          <EditAndRemoveButtons onEdit={() => setEditing(true)} onRemove={() => setRemoving(true)} removeLabel="Delete" />
+          <Button size="sm" variant="primary" onClick={() => run(workflow, channel?.name ?? null)} busy={running === workflow.id}>
+            {running !== workflow.id && <Play aria-hidden className="size-3.5" />}
+            Run now
+          </Button>
+        </>
+      }
+    >
+      <PageBody className="gap-8">
+        <ReviewQueue queue={queue} />
+        <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_300px]">
+          <section aria-labelledby="runs-heading" className="min-w-0">
+            <SectionTitle id="runs-heading" count={history.length}>
+              Runs
+            </SectionTitle>
+            {history.length === 0 ? (
+              <p className="rounded-xl border border-dashed border-border px-4 py-8 text-center text-sm text-fg-muted">
+                No runs yet. {workflow.enabled && schedule.ok ? `The first is ${formatRunTime(schedule.runs[0]!, workflow.timeZone)}, or press Run now to try it.` : 'Press Run now to try it.'}
+              </p>
+            ) : (
+              <ul aria-label="Run history" className="divide-y divide-border overflow-hidden rounded-xl border border-border bg-bg shadow-sm">
+                {history.map((runItem) => (
+                  <RunRow key={runItem.taskId} run={runItem} timeZone={workflow.timeZone} />
+                ))}
+              </ul>
+            )}
+          </section>
 
-            <aside aria-label="Setup" className="flex flex-col gap-6">
-              <Fact title="Schedule">
-                <p className="flex items-start gap-1.5 text-sm text-fg">
-                  <CalendarClock aria-hidden className="mt-0.5 size-3.5 shrink-0 text-fg-subtle" />
-                  {cronToWords(workflow.cron, { timeZone: workflow.timeZone })}
-                </p>
-                <p className="mt-1 pl-5 text-xs text-fg-subtle">
-                  <code className="rounded-sm bg-bg-muted px-1 font-mono text-[11px] text-fg-muted">{workflow.cron}</code>
-                </p>
-                {schedule.ok && workflow.enabled ? (
-                  <ol aria-label="Next runs" className="mt-2 flex flex-col gap-0.5 pl-5 text-xs text-fg-muted">
-                    {schedule.runs.map((next, index) => (
-                      <li key={next.getTime()} className={cx('tabular-nums', index === 0 && 'font-medium text-fg')}>
-                        {formatRunTime(next, workflow.timeZone)}
-                        {index === 0 && <span className="font-normal text-fg-subtle"> · {formatUntil(next.getTime())}</span>}
-                      </li>
-                    ))}
-                  </ol>
-                ) : (
-                  <p className="mt-2 pl-5 text-xs text-fg-subtle">{workflow.enabled ? 'It never runs again.' : 'Paused: it runs only when someone presses Run now.'}</p>
-                )}
-              </Fact>
-              <ToggleFact
-                id="wf-enabled"
-                title="Run on schedule"
-                description={workflow.enabled ? 'On' : 'Paused'}
-                checked={workflow.enabled}
-                onChange={(on) => setEnabled(root, context, workflow, on, reportProblem)}
-              />
-              <ToggleFact
-                id="wf-review"
-                title="Review before publishing"
-                description={workflow.review ? `${owner?.removedAt === null && owner !== null ? owner.name : 'Anyone'} approves what it makes` : 'Published without a review'}
-                checked={workflow.review}
-                onChange={(on) => {
-                  try {
-                    editWorkflow(root, { workflowId: workflow.id, review: on }, context)
-                  } catch (error) {
-                    reportProblem(toProblem(error))
-                  }
-                }}
-              />
-              <Fact title="Coworker">
-                <a href={`#/coworkers/${workflow.coworkerId}`} className="inline-flex items-center gap-2 text-sm font-medium text-fg hover:underline">
-                  <Avatar member={coworker} size="sm" />
-                  {coworker?.name ?? 'Unknown coworker'}
-                </a>
-                <span className="ml-1">
-                  <span className="text-xs text-fg-subtle"> in </span>
-                  <ChannelChip name={channel?.name ?? 'unknown'} href={`#/c/${workflow.channelId}`} />
-                </span>
-              </Fact>
-              <Fact title="Owner">
-                <span className="inline-flex items-center gap-2 text-sm">
-                  <Avatar member={owner} size="xs" />
-                  {owner?.name ?? 'Unknown'}
-                  <span className="text-xs text-fg-subtle">· created {formatRelative(workflow.createdAt)}</span>
-                </span>
-              </Fact>
-              <Fact title="Prompt">
-                <p className="max-h-64 overflow-y-auto rounded-lg border border-border bg-bg-subtle px-3 py-2 text-sm whitespace-pre-wrap text-fg">{workflow.prompt}</p>
-              </Fact>
-            </aside>
-          </div>
+          <aside aria-label="Setup" className="flex flex-col gap-6">
+            <FactSection title="Schedule">
+              <p className="flex items-start gap-1.5 text-sm text-fg">
+                <CalendarClock aria-hidden className="mt-0.5 size-3.5 shrink-0 text-fg-subtle" />
+                {cronToWords(workflow.cron, { timeZone: workflow.timeZone })}
+              </p>
+              <p className="mt-1 pl-5 text-xs text-fg-subtle">
+                <code className="rounded-sm bg-bg-muted px-1 font-mono text-[11px] text-fg-muted">{workflow.cron}</code>
+              </p>
+              {schedule.ok && workflow.enabled ? (
+                <ol aria-label="Next runs" className="mt-2 flex flex-col gap-0.5 pl-5 text-xs text-fg-muted">
+                  {schedule.runs.map((next, index) => (
+                    <li key={next.getTime()} className={cx('tabular-nums', index === 0 && 'font-medium text-fg')}>
+                      {formatRunTime(next, workflow.timeZone)}
+                      {index === 0 && <span className="font-normal text-fg-subtle"> · {formatUntil(next.getTime())}</span>}
+                    </li>
+                  ))}
+                </ol>
+              ) : (
+                <p className="mt-2 pl-5 text-xs text-fg-subtle">{workflow.enabled ? 'It never runs again.' : 'Paused: it runs only when someone presses Run now.'}</p>
+              )}
+            </FactSection>
+            <ToggleFact
+              id="wf-enabled"
+              title="Run on schedule"
+              description={workflow.enabled ? 'On' : 'Paused'}
+              checked={workflow.enabled}
+              onChange={(on) => setEnabled(root, context, workflow, on, reportProblem)}
+            />
+            <ToggleFact
+              id="wf-review"
+              title="Review before publishing"
+              description={workflow.review ? `${owner?.removedAt === null && owner !== null ? owner.name : 'Anyone'} approves what it makes` : 'Published without a review'}
+              checked={workflow.review}
+              onChange={(on) => {
+                try {
+                  editWorkflow(root, { workflowId: workflow.id, review: on }, context)
+                } catch (error) {
+                  reportProblem(toProblem(error))
+                }
+              }}
+            />
+            <FactSection title="Coworker">
+              <a href={`#/coworkers/${workflow.coworkerId}`} className="inline-flex items-center gap-2 text-sm font-medium text-fg hover:underline">
+                <Avatar member={coworker} size="sm" />
+                {coworker?.name ?? 'Unknown coworker'}
+              </a>
+              <span className="ml-1">
+                <span className="text-xs text-fg-subtle"> in </span>
+                <ChannelChip name={channel?.name ?? 'unknown'} href={`#/c/${workflow.channelId}`} />
+              </span>
+            </FactSection>
+            <FactSection title="Owner">
+              <span className="inline-flex items-center gap-2 text-sm">
+                <Avatar member={owner} size="xs" />
+                {owner?.name ?? 'Unknown'}
+                <span className="text-xs text-fg-subtle">· created {formatRelative(workflow.createdAt)}</span>
+              </span>
+            </FactSection>
+            <FactSection title="Prompt">
+              <p className="max-h-64 overflow-y-auto rounded-lg border border-border bg-bg-subtle px-3 py-2 text-sm whitespace-pre-wrap text-fg">{workflow.prompt}</p>
+            </FactSection>
+          </aside>
         </div>
-      </div>
+      </PageBody>
       <WorkflowDialog open={editing} onOpenChange={setEditing} workflow={workflow} />
       <ConfirmDialog
         open={removing}
@@ -392,16 +382,7 @@ function WorkflowPage({ workflowId }: { workflowId: string }) {
         confirmLabel="Delete workflow"
         onConfirm={remove}
       />
-    </main>
-  )
-}
-
-function Fact({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section>
-      <h3 className="mb-1.5 text-xs font-semibold text-fg-subtle">{title}</h3>
-      {children}
-    </section>
+    </Page>
   )
 }
 

@@ -2,6 +2,7 @@ import { Hash } from 'lucide-react'
 import { useState, type FormEvent } from 'react'
 import { createChannel, joinChannel, listChannels } from '../../../shared/operations/channels.ts'
 import { navigate } from '../app/route.ts'
+import { FormActions } from '../components/forms.tsx'
 import { AppDialog, Button, EmptyState, ProblemNotice, TextField } from '../components/ui.tsx'
 import { useDocVersion } from '../data/docStore.ts'
 import { toProblem, type Problem } from '../data/problems.ts'
@@ -32,13 +33,9 @@ export function CreateChannelDialog({ open, onOpenChange }: { open: boolean; onO
       <form onSubmit={submit} className="flex flex-col gap-4 px-5 pt-4 pb-5">
         <TextField label="Name" placeholder="e.g. weekly-report" value={name} onChange={(event) => setName(event.target.value)} autoFocus hint="Lowercase, with dashes instead of spaces." />
         <TextField label="Topic" optional placeholder="What is this channel for?" value={topic} onChange={(event) => setTopic(event.target.value)} />
-        {problem !== null && <ProblemNotice problem={problem} compact />}
-        <div className="flex justify-end gap-2">
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={name.trim() === ''}>
-            Create channel
-          </Button>
-        </div>
+        <FormActions problem={problem} onCancel={() => onOpenChange(false)} disabled={name.trim() === ''}>
+          Create channel
+        </FormActions>
       </form>
     </AppDialog>
   )

@@ -1,12 +1,13 @@
 import * as DialogPrimitive from '@radix-ui/react-dialog'
 import { ChartColumn, CornerDownLeft, FileText, Hash, Search, Table2 } from 'lucide-react'
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { Deliverable, Member } from '../../../shared/model/types.ts'
 import { listChannels } from '../../../shared/operations/channels.ts'
 import { listDeliverables } from '../../../shared/operations/deliverables.ts'
 import { listMembers } from '../../../shared/operations/members.ts'
 import { navigate } from '../app/route.ts'
 import { Avatar, CoworkerBadge, cx, Kbd } from '../components/ui.tsx'
+import { moveActiveOption } from '../lib/listKeys.ts'
 import { rankItems, type SwitchItem } from '../lib/quickSwitch.ts'
 import { useWorkspace } from './context.tsx'
 
@@ -89,19 +90,6 @@ export function QuickSwitcher({ open, onOpenChange, onPickMember }: { open: bool
     listRef.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' })
   }, [active])
 
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'ArrowDown') {
-      event.preventDefault()
-      setActive((index) => Math.min(results.length - 1, index + 1))
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault()
-      setActive((index) => Math.max(0, index - 1))
-    } else if (event.key === 'Enter') {
-      event.preventDefault()
-      results[active]?.run()
-    }
-  }
-
   const selected = results[active]
   let lastGroup: string | null = null
   return (
@@ -122,7 +110,7 @@ export function QuickSwitcher({ open, onOpenChange, onPickMember }: { open: bool
               autoFocus
               value={query}
               onChange={(event) => setQuery(event.target.value)}
-              onKeyDown={onKeyDown}
+              onKeyDown={(event) => moveActiveOption(event, results.length, setActive, () => results[active]?.run())}
               placeholder="Jump to a channel, deliverable or person…"
               aria-label="Jump to"
               role="combobox"
