@@ -9,25 +9,16 @@
 import path from 'node:path'
 import { CommonsError, notFound } from '../../../shared/errors.ts'
 import { silentLogger, type Logger } from '../../../shared/log.ts'
-import { ValidatedJsonFile } from '../device/validatedJsonFile.ts'
+import { UnusableFileError, ValidatedJsonFile } from '../device/validatedJsonFile.ts'
 import { assistantFileSchema, assistantSchemaVersion, type AssistantFile, type AssistantSession } from './assistantFile.ts'
 
 export const assistantFileName = 'assistant.json'
 
 /** assistant.json could not be read or does not hold what it should; it was left untouched. */
-export class AssistantFileError extends CommonsError {
+export class AssistantFileError extends UnusableFileError {
   override name = 'AssistantFileError'
-  constructor(
-    readonly file: string,
-    problem: string,
-    options?: { cause?: unknown; hint?: string }
-  ) {
-    super(
-      'storage',
-      `${file} ${problem}; Commons did not change it`,
-      options?.hint ?? 'fix the file, or move it aside to start the private assistant afresh (its past conversations stay in the file you moved)',
-      { cause: options?.cause }
-    )
+  constructor(file: string, problem: string, options?: { cause?: unknown; hint?: string }) {
+    super(file, problem, options?.hint ?? 'fix the file, or move it aside to start the private assistant afresh (its past conversations stay in the file you moved)', options?.cause)
   }
 }
 

@@ -9,28 +9,18 @@
 
 import os from 'node:os'
 import path from 'node:path'
-import { CommonsError } from '../../../shared/errors.ts'
 import { newId } from '../../../shared/ids.ts'
 import { silentLogger, type Logger } from '../../../shared/log.ts'
 import { deviceFileSchema, deviceSchemaVersion, type DeviceFile, type DeviceWorkspace } from './deviceFile.ts'
-import { ValidatedJsonFile } from './validatedJsonFile.ts'
+import { UnusableFileError, ValidatedJsonFile } from './validatedJsonFile.ts'
 
 export const deviceFileName = 'device.json'
 
 /** device.json could not be read or does not hold what it should; it was left untouched. */
-export class DeviceFileError extends CommonsError {
+export class DeviceFileError extends UnusableFileError {
   override name = 'DeviceFileError'
-  constructor(
-    readonly file: string,
-    problem: string,
-    options?: { cause?: unknown; hint?: string }
-  ) {
-    super(
-      'storage',
-      `${file} ${problem}; Commons did not change it`,
-      options?.hint ?? 'fix the file, or move it aside to start this device afresh (you will have to join your workspaces again)',
-      { cause: options?.cause }
-    )
+  constructor(file: string, problem: string, options?: { cause?: unknown; hint?: string }) {
+    super(file, problem, options?.hint ?? 'fix the file, or move it aside to start this device afresh (you will have to join your workspaces again)', options?.cause)
   }
 }
 

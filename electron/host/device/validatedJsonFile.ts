@@ -14,6 +14,19 @@ import { PrivateJSONFile, privateFileMode } from './privateJsonFile.ts'
  * - changed one change at a time; a change that fails validation or the write changes nothing, in memory
  *   or on disk.
  */
+/** A private file that could not be used; it was left as it is, for the person to decide. */
+export class UnusableFileError extends CommonsError {
+  override name = 'UnusableFileError'
+  constructor(
+    readonly file: string,
+    problem: string,
+    hint: string,
+    cause?: unknown
+  ) {
+    super('storage', `${file} ${problem}; Commons did not change it`, hint, cause === undefined ? undefined : { cause })
+  }
+}
+
 export interface ValidatedJsonFileOptions<T> {
   file: string
   schema: z.ZodType<T>

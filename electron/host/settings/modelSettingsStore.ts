@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../../../shared/log.ts'
 import { parseInput } from '../../../shared/operations/validate.ts'
 import { resolveAnthropicConfig, type ProviderConfig } from '../../agent/providers/index.ts'
 import { ModelError, localNotConfigured } from '../../agent/providers/modelErrors.ts'
-import { ValidatedJsonFile } from '../device/validatedJsonFile.ts'
+import { UnusableFileError, ValidatedJsonFile } from '../device/validatedJsonFile.ts'
 import type { ModelSettings, SecretProtector } from './modelSettingsTypes.ts'
 import { noSecretProtection } from './secretProtection.ts'
 import {
@@ -23,15 +23,11 @@ import {
 export const settingsFileName = 'settings.json'
 
 /** settings.json could not be read or does not hold what it should; it was left untouched. */
-export class SettingsFileError extends CommonsError {
+export class SettingsFileError extends UnusableFileError {
   override name = 'SettingsFileError'
-  constructor(
-    readonly file: string,
-    problem: string,
-    hint = 'fix the file, or move it aside to start over (you will have to enter your model settings again)'
-  ) {
+  constructor(file: string, problem: string, hint = 'fix the file, or move it aside to start over (you will have to enter your model settings again)') {
     // No `cause`: a JSON parse error quotes the file, and the file may hold a key.
-    super('storage', `${file} ${problem}; Commons did not change it`, hint)
+    super(file, problem, hint)
   }
 }
 
