@@ -102,7 +102,13 @@ export async function generateBigWorkspace(dataDir: string, options: { messages:
       channelIds[name] = createChannel(root, { name }, session.context).id
       for (const person of people) joinChannel(root, { channelId: channelIds[name]! }, operationContext(person, 'test'))
     }
-    const scout = createCoworker(root, { name: 'Scout', purpose: 'Research and short reports for the team', toolset: ['read_channel', 'search_workspace'] }, session.context)
+    // A budget that lasts an hour-long compressed session (hundreds of tasks a day); the default daily
+    // spend would end Scout's tasks with the budget notice partway through.
+    const scout = createCoworker(
+      root,
+      { name: 'Scout', purpose: 'Research and short reports for the team', toolset: ['read_channel', 'search_workspace'], budgets: { maxSpendPerDayUsd: 10_000 } },
+      session.context
+    )
     for (const name of ['announcements', 'random']) addCoworkerToChannel(root, { channelId: channelIds[name]!, coworkerId: scout.id }, session.context)
     for (const [index, text] of ['Welcome to the bench workspace.', 'The history channel has a long past.', 'Ask @scout for a summary any time.'].entries()) {
       await session.withChannel(channelIds['announcements']!, (docs) =>
