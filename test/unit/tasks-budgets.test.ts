@@ -6,6 +6,7 @@ import type { TaskRecord, TaskUsage } from '../../shared/model/types.ts'
 import { defaultBudgets } from '../../shared/operations/coworkers.ts'
 import { createTask } from '../../shared/operations/tasks.ts'
 import { newWorkspace } from './fixtures/workspace.ts'
+import { taskRecord } from './tasks-fakes.ts'
 
 const budgets = { maxTurnsPerTask: 10, maxOutputTokensPerTask: 20_000, maxSpendPerTaskUsd: 1, maxSpendPerDayUsd: 5 }
 const noon = Date.UTC(2026, 10, 21, 12)
@@ -15,27 +16,7 @@ function usage(estimatedCostUsd: number, extra: Partial<TaskUsage> = {}): TaskUs
   return { inputTokens: 1000, outputTokens: 200, cacheReadTokens: 50, cacheWriteTokens: 10, estimatedCostUsd, turns: 2, ...extra }
 }
 
-function task(fields: Partial<TaskRecord>): TaskRecord {
-  return {
-    id: 'task_a',
-    coworkerId: 'mem_scout',
-    channelId: 'ch_x',
-    trigger: { type: 'mention', messageId: 'msg_x', threadId: null },
-    requestedBy: 'mem_ada',
-    prompt: '',
-    createdAt: noon - hour,
-    createdByDevice: 'dev',
-    status: 'succeeded',
-    claim: null,
-    stopRequest: null,
-    result: null,
-    endReason: null,
-    usage: null,
-    startedAt: null,
-    finishedAt: null,
-    ...fields
-  }
-}
+const task = (fields: Partial<TaskRecord>): TaskRecord => taskRecord({ createdAt: noon - hour, createdByDevice: 'dev', status: 'succeeded', ...fields })
 
 describe('run budgets', () => {
   it("caps spend by the task's limit, or by what is left of the day when that is less", () => {

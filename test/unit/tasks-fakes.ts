@@ -1,3 +1,4 @@
+import type { TaskRecord } from '../../shared/model/types.ts'
 import type { RunDone } from '../../electron/agent/protocol.ts'
 import type { ProviderConfig } from '../../electron/agent/providers/index.ts'
 import type { AgentClient, AgentRun, RunCallbacks, RunRequest, RunResult } from '../../electron/host/agent/agentClient.ts'
@@ -130,5 +131,28 @@ export function fakeModels(options: { config?: ProviderConfig; error?: Error; ca
     },
     defaultModel: () => options.defaultModel ?? 'claude-sonnet-5-5',
     canRunCoworkers: async () => options.canRun ?? true
+  }
+}
+
+/** A task record for tests: queued on `dev_me`, with the fields given. */
+export function taskRecord(fields: Partial<TaskRecord>): TaskRecord {
+  return {
+    id: 'task_a',
+    coworkerId: 'mem_scout',
+    channelId: 'ch_x',
+    trigger: { type: 'mention', messageId: 'msg_x', threadId: null },
+    requestedBy: 'mem_ada',
+    prompt: '',
+    createdAt: 0,
+    createdByDevice: 'dev_me',
+    status: 'queued',
+    claim: null,
+    stopRequest: null,
+    result: null,
+    endReason: null,
+    usage: null,
+    startedAt: null,
+    finishedAt: null,
+    ...fields
   }
 }

@@ -18,7 +18,7 @@ import { claimTask, createTask, getTask, requestStop, tasksForMessage, workflowS
 import { createWorkflow } from '../../shared/operations/workflows.ts'
 import { getDeliverable } from '../../shared/operations/deliverables.ts'
 import { temporaryDirectory } from '../integration/helpers/cli.ts'
-import { done, fakeModels, hold, ManualClock, reply, ScriptedAgent, settle, type AgentScript } from './tasks-fakes.ts'
+import { done, fakeModels, hold, ManualClock, reply, ScriptedAgent, settle, type AgentScript, taskRecord } from './tasks-fakes.ts'
 
 const leaseMs = 30_000
 
@@ -33,27 +33,7 @@ async function untilStatus(root: WorkspaceSession['root'], taskId: string, statu
   await settle()
 }
 
-function task(fields: Partial<TaskRecord>): TaskRecord {
-  return {
-    id: 'task_a',
-    coworkerId: 'mem_scout',
-    channelId: 'ch_x',
-    trigger: { type: 'mention', messageId: 'msg_x', threadId: null },
-    requestedBy: 'mem_ada',
-    prompt: '',
-    createdAt: 0,
-    createdByDevice: 'dev_me',
-    status: 'queued',
-    claim: null,
-    stopRequest: null,
-    result: null,
-    endReason: null,
-    usage: null,
-    startedAt: null,
-    finishedAt: null,
-    ...fields
-  }
-}
+const task = taskRecord
 
 describe('which tasks a device runs', () => {
   const view: DeviceView = { deviceId: 'dev_me', now: 1_000, inSync: true, canRunCoworkers: true, orphanAfterMs: 60_000 }

@@ -29,6 +29,23 @@ function describeWorkflow(session: WorkspaceSession, workflow: Workflow): string
   ]
 }
 
+/** `workflow enable` and `workflow disable`: the same command, turning the workflow on or off. */
+function switchWorkflow(verb: 'enable' | 'disable'): Command<CliContext> {
+  const enabled = verb === 'enable'
+  return {
+    name: `workflow ${verb}`,
+    usage: `commons workflow ${verb} NAME`,
+    summary: `Turn a workflow ${enabled ? 'on' : 'off'}`,
+    arity: { min: 1, max: 1 },
+    async run(context, args) {
+      const session = await context.session()
+      const workflow = editWorkflow(session.root, { workflowId: resolveWorkflow(session, args.positionals[0]!).id, enabled }, session.context)
+      context.changed()
+      context.print(`${workflow.name} is ${enabled ? 'on' : 'off'}.`, workflow)
+    }
+  }
+}
+
 export const workflowCommands: Command<CliContext>[] = [
   {
     name: 'workflow add',
@@ -77,30 +94,7 @@ export const workflowCommands: Command<CliContext>[] = [
       )
     }
   },
-  {
-    name: 'workflow enable',
-    usage: 'commons workflow enable NAME',
-    summary: 'Turn a workflow on',
-    arity: { min: 1, max: 1 },
-    async run(context, args) {
-      const session = await context.session()
-      const workflow = editWorkflow(session.root, { workflowId: resolveWorkflow(session, args.positionals[0]!).id, enabled: true }, session.context)
-      context.changed()
-      context.print(`${workflow.name} is on.`, workflow)
-    }
-  },
-  {
-    name: 'workflow disable',
-    usage: 'commons workflow disable NAME',
-    summary: 'Turn a workflow off',
-    arity: { min: 1, max: 1 },
-    async run(context, args) {
-      const session = await context.session()
-      const workflow = editWorkflow(session.root, { workflowId: resolveWorkflow(session, args.positionals[0]!).id, enabled: false }, session.context)
-      context.changed()
-      context.print(`${workflow.name} is off.`, workflow)
-    }
-  },
+  ...(['enable', 'disable'] as const).map(switchWorkflow),
   {
     name: 'workflow run',
     usage: 'commons workflow run NAME',
